@@ -1,0 +1,2 @@
+//! The `tailor` binary: a thin shell over the library crates.
+fn main() {}

@@ -1,0 +1,10 @@
+//! Domain types shared by every Tailor crate.
+//!
+//! These types do no I/O. They are what the engines produce and what the renderers
+//! (JSON, TSV, HTML, FHIR) and the web app consume, so they are serialisable and their
+//! field names are part of Tailor's published, versioned JSON schema.
+
+pub mod chrom;
+pub mod pgx;
+
+pub use chrom::normalize_chrom;

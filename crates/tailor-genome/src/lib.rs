@@ -1,0 +1,1 @@
+//! tailor-genome (being written).

@@ -1,0 +1,1 @@
+//! tailor-kb (being written).

@@ -1,0 +1,1 @@
+//! tailor-pgx (being written).

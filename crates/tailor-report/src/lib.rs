@@ -1,0 +1,1 @@
+//! tailor-report (being written).
