@@ -1,0 +1,654 @@
+//! Named-allele matching: a sample's genotypes at a gene's loci to candidate diplotypes.
+//!
+//! Semantics follow PharmCAT's NamedAlleleMatcher so that calls agree with the tool
+//! clinics validate against:
+//! - A named allele matches a haplotype (one strand) when every locus agrees; loci the
+//!   definition leaves empty are read as the reference allele.
+//! - Loci missing from the input are dropped from every definition; an allele left with
+//!   no defined locus cannot be called and is listed as uncallable.
+//! - A diplotype is a pair of alleles that fit complementary strands of the sample. For
+//!   unphased heterozygous loci both orientations are tried; phased loci (with the same
+//!   phase set) keep their orientation together.
+//! - A diplotype's score is the number of defined loci its two alleles matched; the
+//!   top-scoring diplotypes are all reported, so an ambiguous call stays visibly
+//!   ambiguous instead of being silently resolved.
+//!
+//! Instead of enumerating the 2^k strand sequences of k unphased heterozygous loci, a
+//! pair of alleles is tested directly: per phase block, one of the two orientations must
+//! satisfy both alleles at every locus of the block. This gives the same answer in
+//! O(loci) per pair, which keeps cohort runs fast whatever the heterozygosity.
+
+use crate::genotype::{AlleleId, AlleleTable, LocusGenotype};
+use crate::model::{AlleleSpec, CallingMode, GeneModel};
+use std::collections::BTreeSet;
+
+/// A per-locus set of accepted allele ids; `None` accepts anything.
+type Mask = Option<u64>;
+
+fn accepts(mask: Mask, id: AlleleId) -> bool {
+    match mask {
+        None => true,
+        Some(m) => id < 64 && (m >> id) & 1 == 1,
+    }
+}
+
+/// A gene's definitions compiled against the allele tables of one run.
+#[derive(Debug, Clone)]
+pub struct CompiledGene {
+    /// Per named allele, per locus: the accepted ids with undefined cells open (`None`).
+    raw: Vec<Vec<Mask>>,
+    /// Per named allele, per locus: whether the cell is an IUPAC wobble.
+    wobble: Vec<Vec<bool>>,
+}
+
+impl CompiledGene {
+    /// Compiles `model` for the given locus tables (one per locus, same order).
+    pub fn new(model: &GeneModel, tables: &[AlleleTable]) -> Self {
+        let mut raw = Vec::with_capacity(model.alleles.len());
+        let mut wobble = Vec::with_capacity(model.alleles.len());
+        for allele in &model.alleles {
+            let mut masks = Vec::with_capacity(model.loci.len());
+            let mut wob = Vec::with_capacity(model.loci.len());
+            for (i, spec) in allele.alleles.iter().enumerate() {
+                wob.push(matches!(spec, AlleleSpec::Wobble(_)));
+                if !spec.is_defined() {
+                    masks.push(None);
+                    continue;
+                }
+                let mut m = 0u64;
+                if let Some(table) = tables.get(i) {
+                    for (id, a) in table.alleles().iter().enumerate().take(64) {
+                        if spec.accepts(a) {
+                            m |= 1 << id;
+                        }
+                    }
+                }
+                masks.push(Some(m));
+            }
+            raw.push(masks);
+            wobble.push(wob);
+        }
+        Self { raw, wobble }
+    }
+}
+
+/// One candidate diplotype: allele indices into [`GeneModel::alleles`] per strand.
+///
+/// A strand usually holds one named allele; in lowest-function calling of phased data a
+/// strand may combine several (`c.1905+1G>A + c.2846A>T`). An empty strand list on the
+/// second haplotype means the call is haploid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiplotypeMatch {
+    /// First strand's alleles.
+    pub hap1: Vec<usize>,
+    /// Second strand's alleles; `None` for a haploid call.
+    pub hap2: Option<Vec<usize>>,
+    /// Number of defined loci matched.
+    pub score: u32,
+}
+
+/// Why a gene could not be called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoCallReason {
+    /// None of the gene's loci are in the input.
+    NoData,
+    /// A locus the gene requires is missing (e.g. NAT2).
+    MissingRequired(Vec<usize>),
+    /// The genotypes fit no pair of named alleles (novel or conflicting alleles).
+    NoMatch,
+}
+
+/// The matcher's answer for one sample and gene.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneMatch {
+    /// Top candidates, best first. Empty when the gene was not called.
+    pub diplotypes: Vec<DiplotypeMatch>,
+    /// Lowest-function genes on unphased data: every variant allele found, with its copy
+    /// number (1 or 2). `None` for ordinary diplotype calls.
+    pub haplotype_list: Option<Vec<(usize, u8)>>,
+    /// Why there is no call, when there is none.
+    pub no_call: Option<NoCallReason>,
+    /// All loci used were phased.
+    pub phased: bool,
+    /// Phased, or at most one heterozygous phase block (orientation is then certain).
+    pub effectively_phased: bool,
+    /// Loci with no genotype in the input.
+    pub missing_loci: Vec<usize>,
+    /// Loci whose genotype had an allele no definition documents.
+    pub undocumented_loci: Vec<usize>,
+    /// Named alleles left with no callable locus.
+    pub uncallable_alleles: Vec<usize>,
+}
+
+/// Options that change which candidates are returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Return only the top-scoring candidates (default), or every feasible diplotype.
+    pub top_candidates_only: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        Self {
+            top_candidates_only: true,
+        }
+    }
+}
+
+/// Per-sample working data for one gene.
+struct SampleView<'a> {
+    /// Available loci (input present, not ignored), with their genotypes.
+    avail: Vec<(usize, LocusGenotype)>,
+    /// Phase block index per available locus (`None` for homozygous/haploid).
+    block: Vec<Option<usize>>,
+    n_blocks: usize,
+    haploid: bool,
+    compiled: &'a CompiledGene,
+}
+
+/// Matches one sample's genotypes (`calls[i]` for locus `i`; `None` = missing) for one
+/// gene.
+pub fn match_gene(
+    model: &GeneModel,
+    compiled: &CompiledGene,
+    calls: &[Option<LocusGenotype>],
+    options: MatchOptions,
+) -> GeneMatch {
+    let mut missing_loci = Vec::new();
+    let mut undocumented_loci = Vec::new();
+    let mut avail = Vec::new();
+    for (i, call) in calls.iter().enumerate().take(model.loci.len()) {
+        if model.ignored_loci.contains(&i) {
+            continue;
+        }
+        match call {
+            None => missing_loci.push(i),
+            Some(g) => {
+                let n_doc = 1 + model.loci[i].alts.len() as AlleleId;
+                let undocumented = g.a >= n_doc || g.b.is_some_and(|b| b >= n_doc);
+                let mut g = *g;
+                if undocumented {
+                    undocumented_loci.push(i);
+                    if model.undocumented_as_reference {
+                        if g.a >= n_doc {
+                            g.a = 0;
+                        }
+                        if let Some(b) = g.b {
+                            if b >= n_doc {
+                                g.b = Some(0);
+                            }
+                        }
+                    }
+                }
+                avail.push((i, g));
+            }
+        }
+    }
+
+    let mut result = GeneMatch {
+        diplotypes: Vec::new(),
+        haplotype_list: None,
+        no_call: None,
+        phased: false,
+        effectively_phased: false,
+        missing_loci,
+        undocumented_loci,
+        uncallable_alleles: Vec::new(),
+    };
+    if avail.is_empty() {
+        result.no_call = Some(NoCallReason::NoData);
+        return result;
+    }
+    let missing_required: Vec<usize> = model
+        .required_loci
+        .iter()
+        .copied()
+        .filter(|i| result.missing_loci.contains(i))
+        .collect();
+
+    let view = SampleView::new(avail, compiled);
+    result.phased = view.avail.iter().all(|(_, g)| g.phased || g.b.is_none());
+    result.effectively_phased = view.n_blocks <= 1;
+
+    // Alleles that still have a defined, available locus.
+    let reduce = !result.missing_loci.is_empty() || !model.ignored_loci.is_empty();
+    let mut usable = Vec::new();
+    for (h, allele) in model.alleles.iter().enumerate() {
+        let defined = view
+            .avail
+            .iter()
+            .filter(|(i, _)| allele.alleles[*i].is_defined())
+            .count();
+        if reduce && defined == 0 && !allele.reference {
+            result.uncallable_alleles.push(h);
+            continue;
+        }
+        usable.push(h);
+    }
+    if !missing_required.is_empty() {
+        result.no_call = Some(NoCallReason::MissingRequired(missing_required));
+        return result;
+    }
+
+    match model.mode {
+        CallingMode::Diplotype => {
+            result.diplotypes = diplotypes(model, &view, &usable, options.top_candidates_only);
+            apply_unphased_priorities(model, &view, &mut result.diplotypes);
+        }
+        CallingMode::LowestFunction => lowest_function(model, &view, &usable, &mut result),
+    }
+    if result.diplotypes.is_empty() && result.haplotype_list.is_none() {
+        result.no_call = Some(NoCallReason::NoMatch);
+    }
+    result
+}
+
+impl<'a> SampleView<'a> {
+    fn new(avail: Vec<(usize, LocusGenotype)>, compiled: &'a CompiledGene) -> Self {
+        let haploid = avail.iter().all(|(_, g)| g.b.is_none());
+        let mut block = Vec::with_capacity(avail.len());
+        let mut keys: Vec<Option<u64>> = Vec::new();
+        let mut n_blocks = 0;
+        for (_, g) in &avail {
+            if !g.is_het() {
+                block.push(None);
+                continue;
+            }
+            if g.phased {
+                // Phased loci share a block per phase set; without PS, one block.
+                let key = g.phase_set;
+                if let Some(k) = keys.iter().position(|x| *x == key) {
+                    block.push(Some(k));
+                    continue;
+                }
+                keys.push(key);
+                block.push(Some(keys.len() - 1));
+            } else {
+                keys.push(None);
+                // An unphased het gets a block of its own, never shared (see marker).
+                block.push(Some(keys.len() - 1));
+                // Make the key unique so no later phased locus joins it.
+                if let Some(last) = keys.last_mut() {
+                    *last = Some(u64::MAX - n_blocks as u64);
+                }
+            }
+            n_blocks = keys.len();
+        }
+        Self {
+            avail,
+            block,
+            n_blocks,
+            haploid,
+            compiled,
+        }
+    }
+
+    /// The mask an allele uses at a locus: the definition, or the reference when the
+    /// definition is silent and `assume_reference` is on.
+    fn mask(&self, h: usize, locus: usize, assume_reference: bool) -> Mask {
+        match self.compiled.raw[h][locus] {
+            None if assume_reference => Some(1),
+            m => m,
+        }
+    }
+
+    /// Whether allele `h` fits at least one strand everywhere.
+    fn compatible(&self, h: usize, assume_reference: bool) -> bool {
+        self.avail.iter().all(|(i, g)| {
+            let m = self.mask(h, *i, assume_reference);
+            accepts(m, g.a) || accepts(m, g.b_or_a())
+        })
+    }
+
+    /// Whether alleles `h1` and `h2` fit complementary strands.
+    fn pair_fits(&self, h1: usize, h2: usize, assume_reference: bool) -> bool {
+        let mut ok = vec![[true, true]; self.n_blocks];
+        for (k, (i, g)) in self.avail.iter().enumerate() {
+            let m1 = self.mask(h1, *i, assume_reference);
+            let m2 = self.mask(h2, *i, assume_reference);
+            let b = g.b_or_a();
+            match self.block[k] {
+                None => {
+                    if !(accepts(m1, g.a) && accepts(m2, b)) {
+                        return false;
+                    }
+                }
+                Some(blk) => {
+                    let o = &mut ok[blk];
+                    o[0] &= accepts(m1, g.a) && accepts(m2, b);
+                    o[1] &= accepts(m1, b) && accepts(m2, g.a);
+                    if !o[0] && !o[1] {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Number of defined loci allele `h` matched: wobble cells count only where the
+    /// sample carries a non-reference allele (a wobble that merely admits the
+    /// reference says nothing specific about the sample).
+    fn score(&self, model: &GeneModel, h: usize) -> u32 {
+        let allele = &model.alleles[h];
+        let mut s = 0;
+        for (i, g) in &self.avail {
+            if !allele.alleles[*i].is_defined() {
+                continue;
+            }
+            if self.compiled.wobble[h][*i] && g.a == 0 && g.b_or_a() == 0 {
+                continue;
+            }
+            s += 1;
+        }
+        s
+    }
+}
+
+fn diplotypes(
+    model: &GeneModel,
+    view: &SampleView<'_>,
+    usable: &[usize],
+    top_only: bool,
+) -> Vec<DiplotypeMatch> {
+    let candidates: Vec<usize> = usable
+        .iter()
+        .copied()
+        .filter(|h| view.compatible(*h, true))
+        .collect();
+    let scores: Vec<u32> = candidates.iter().map(|h| view.score(model, *h)).collect();
+    let mut out = Vec::new();
+    if view.haploid {
+        for (c, h) in candidates.iter().enumerate() {
+            out.push(DiplotypeMatch {
+                hap1: vec![*h],
+                hap2: None,
+                score: scores[c],
+            });
+        }
+    } else {
+        for x in 0..candidates.len() {
+            for y in x..candidates.len() {
+                if view.pair_fits(candidates[x], candidates[y], true) {
+                    out.push(DiplotypeMatch {
+                        hap1: vec![candidates[x]],
+                        hap2: Some(vec![candidates[y]]),
+                        score: scores[x] + scores[y],
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| a.hap1.cmp(&b.hap1))
+            .then_with(|| a.hap2.cmp(&b.hap2))
+    });
+    if top_only {
+        if let Some(top) = out.first().map(|d| d.score) {
+            out.retain(|d| d.score == top);
+        }
+    }
+    out
+}
+
+/// Label of a diplotype as the definition names its alleles (`*1/*2`).
+pub fn diplotype_label(model: &GeneModel, d: &DiplotypeMatch) -> String {
+    let strand = |s: &[usize]| {
+        s.iter()
+            .map(|h| model.alleles[*h].name.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    match &d.hap2 {
+        None => strand(&d.hap1),
+        Some(h2) => format!("{}/{}", strand(&d.hap1), strand(h2)),
+    }
+}
+
+fn apply_unphased_priorities(
+    model: &GeneModel,
+    view: &SampleView<'_>,
+    diplotypes: &mut Vec<DiplotypeMatch>,
+) {
+    if diplotypes.len() < 2 || view.n_blocks <= 1 || model.unphased_priorities.is_empty() {
+        return;
+    }
+    let labels: BTreeSet<String> = diplotypes.iter().map(|d| diplotype_label(model, d)).collect();
+    for rule in &model.unphased_priorities {
+        if rule.candidates == labels {
+            diplotypes.retain(|d| diplotype_label(model, d) == rule.pick);
+            return;
+        }
+    }
+}
+
+/// Lowest-function calling (DPYD, RYR1).
+///
+/// With orientation known (phased, or at most one heterozygous block), an exact
+/// diplotype is reported when exactly one exists; otherwise each strand is the
+/// combination of variant alleles it carries. Unphased data with several heterozygous
+/// loci cannot be resolved into strands, so every variant allele found is listed with
+/// its copy number; the phenotype step then takes the two lowest-function alleles.
+fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], result: &mut GeneMatch) {
+    let reference = model.reference_index();
+    let variants: Vec<usize> = usable
+        .iter()
+        .copied()
+        .filter(|h| Some(*h) != reference)
+        .collect();
+    if view.n_blocks <= 1 {
+        let exact = diplotypes(model, view, usable, false);
+        if exact.len() == 1 {
+            result.diplotypes = exact;
+            return;
+        }
+        // Strand A takes each locus's first allele, strand B the second.
+        let strand = |second: bool| -> Vec<usize> {
+            let found: Vec<usize> = variants
+                .iter()
+                .copied()
+                .filter(|h| {
+                    let mut any = false;
+                    let fits = view.avail.iter().all(|(i, g)| {
+                        let m = view.compiled.raw[*h][*i];
+                        if m.is_some() {
+                            any = true;
+                        }
+                        accepts(m, if second { g.b_or_a() } else { g.a })
+                    });
+                    fits && any
+                })
+                .collect();
+            let found = remove_subsumed(model, view, found);
+            if found.is_empty() {
+                reference.into_iter().collect()
+            } else {
+                found
+            }
+        };
+        let (mut s1, mut s2) = (strand(false), strand(true));
+        if view.haploid {
+            result.diplotypes = vec![DiplotypeMatch {
+                score: s1.iter().map(|h| view.score(model, *h)).sum(),
+                hap1: s1,
+                hap2: None,
+            }];
+            return;
+        }
+        if s2 < s1 {
+            std::mem::swap(&mut s1, &mut s2);
+        }
+        let score = s1.iter().chain(s2.iter()).map(|h| view.score(model, *h)).sum();
+        result.diplotypes = vec![DiplotypeMatch {
+            hap1: s1,
+            hap2: Some(s2),
+            score,
+        }];
+        return;
+    }
+    let mut found = Vec::new();
+    for h in variants {
+        let mut any = false;
+        let mut both = true;
+        let fits = view.avail.iter().all(|(i, g)| {
+            let m = view.compiled.raw[h][*i];
+            if m.is_none() {
+                return true;
+            }
+            any = true;
+            let (a, b) = (accepts(m, g.a), accepts(m, g.b_or_a()));
+            both &= a && b;
+            a || b
+        });
+        if fits && any {
+            found.push((h, if both { 2 } else { 1 }));
+        }
+    }
+    let kept = remove_subsumed(model, view, found.iter().map(|(h, _)| *h).collect());
+    found.retain(|(h, _)| kept.contains(h));
+    result.haplotype_list = Some(found);
+}
+
+/// Drops alleles whose defined loci are a strict subset of another found allele's, so
+/// that a multi-variant haplotype is not also reported as its parts.
+fn remove_subsumed(model: &GeneModel, view: &SampleView<'_>, found: Vec<usize>) -> Vec<usize> {
+    let defined = |h: usize| -> BTreeSet<usize> {
+        view.avail
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| model.alleles[h].alleles[*i].is_defined())
+            .collect()
+    };
+    let sets: Vec<BTreeSet<usize>> = found.iter().map(|h| defined(*h)).collect();
+    found
+        .iter()
+        .enumerate()
+        .filter(|(x, _)| {
+            !sets
+                .iter()
+                .enumerate()
+                .any(|(y, other)| y != *x && sets[*x].len() < other.len() && sets[*x].is_subset(other))
+        })
+        .map(|(_, h)| *h)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Locus, NamedAlleleModel};
+
+    fn locus(pos: u64, r: &str, alt: &str) -> Locus {
+        Locus {
+            chromosome: "chr1".into(),
+            position: pos,
+            rsid: None,
+            ref_allele: r.into(),
+            alts: vec![alt.into()],
+        }
+    }
+
+    fn allele(name: &str, reference: bool, cells: &[Option<&str>]) -> NamedAlleleModel {
+        NamedAlleleModel {
+            name: name.into(),
+            reference,
+            alleles: cells.iter().map(|c| AlleleSpec::from_definition(*c)).collect(),
+        }
+    }
+
+    /// A three-locus gene: *2 at locus 0, *3 at locus 1, *4 = loci 0 and 2.
+    fn toy() -> (GeneModel, Vec<AlleleTable>) {
+        let loci = vec![locus(10, "A", "G"), locus(20, "C", "T"), locus(30, "G", "A")];
+        let tables = loci
+            .iter()
+            .map(|l| AlleleTable::new(l.documented_alleles()))
+            .collect();
+        let model = GeneModel {
+            gene: "TOY".into(),
+            chromosome: "chr1".into(),
+            alleles: vec![
+                allele("*1", true, &[Some("A"), Some("C"), Some("G")]),
+                allele("*2", false, &[Some("G"), None, None]),
+                allele("*3", false, &[None, Some("T"), None]),
+                allele("*4", false, &[Some("G"), None, Some("A")]),
+            ],
+            loci,
+            ignored_loci: BTreeSet::new(),
+            required_loci: BTreeSet::new(),
+            unphased_priorities: Vec::new(),
+            undocumented_as_reference: false,
+            mode: CallingMode::Diplotype,
+        };
+        (model, tables)
+    }
+
+    fn call(model: &GeneModel, tables: &[AlleleTable], calls: &[Option<LocusGenotype>]) -> Vec<String> {
+        let compiled = CompiledGene::new(model, tables);
+        let m = match_gene(model, &compiled, calls, MatchOptions::default());
+        m.diplotypes.iter().map(|d| diplotype_label(model, d)).collect()
+    }
+
+    #[test]
+    fn reference_homozygote() {
+        let (m, t) = toy();
+        let g = Some(LocusGenotype::unphased(0, 0));
+        assert_eq!(call(&m, &t, &[g, g, g]), vec!["*1/*1"]);
+    }
+
+    #[test]
+    fn unphased_double_het_is_ambiguous_or_resolved_by_score() {
+        let (m, t) = toy();
+        let het = Some(LocusGenotype::unphased(0, 1));
+        let hom = Some(LocusGenotype::unphased(0, 0));
+        // Het at loci 0 and 1: *2/*3 (trans) fits; cis would need an allele with both.
+        assert_eq!(call(&m, &t, &[het, het, hom]), vec!["*2/*3"]);
+        // Het at loci 0 and 2: *1/*4 (cis) beats *2/... since *4 scores 2.
+        assert_eq!(call(&m, &t, &[het, hom, het]), vec!["*1/*4"]);
+    }
+
+    #[test]
+    fn phased_orientation_is_respected() {
+        let (m, t) = toy();
+        let hom = Some(LocusGenotype::unphased(0, 0));
+        let p01 = Some(LocusGenotype::phased(0, 1));
+        let p10 = Some(LocusGenotype::phased(1, 0));
+        // G on strand 2 at locus 0, A on strand 1 at locus 2: trans, so not *4.
+        assert_eq!(call(&m, &t, &[p01, hom, p10]), Vec::<String>::new());
+        assert_eq!(call(&m, &t, &[p01, hom, p01]), vec!["*1/*4"]);
+    }
+
+    #[test]
+    fn missing_locus_makes_allele_uncallable() {
+        let (m, t) = toy();
+        let compiled = CompiledGene::new(&m, &t);
+        let hom = Some(LocusGenotype::unphased(0, 0));
+        let r = match_gene(&m, &compiled, &[hom, None, hom], MatchOptions::default());
+        assert_eq!(r.missing_loci, vec![1]);
+        assert_eq!(r.uncallable_alleles, vec![2]);
+        assert_eq!(r.diplotypes.len(), 1);
+    }
+
+    #[test]
+    fn undocumented_allele_blocks_the_call_unless_read_as_reference() {
+        let (mut m, mut t) = toy();
+        let novel = t[1].intern("A");
+        let hom = Some(LocusGenotype::unphased(0, 0));
+        let odd = Some(LocusGenotype::unphased(0, novel));
+        let compiled = CompiledGene::new(&m, &t);
+        let r = match_gene(&m, &compiled, &[hom, odd, hom], MatchOptions::default());
+        assert_eq!(r.no_call, Some(NoCallReason::NoMatch));
+        assert_eq!(r.undocumented_loci, vec![1]);
+        m.undocumented_as_reference = true;
+        assert_eq!(call(&m, &t, &[hom, odd, hom]), vec!["*1/*1"]);
+    }
+
+    #[test]
+    fn haploid_calls_have_one_allele() {
+        let (m, t) = toy();
+        let r = Some(LocusGenotype::haploid(0));
+        let a = Some(LocusGenotype::haploid(1));
+        assert_eq!(call(&m, &t, &[a, r, r]), vec!["*2"]);
+    }
+}
