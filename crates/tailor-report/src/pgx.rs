@@ -1,0 +1,152 @@
+//! Renderers for the pharmacogenomics document (`pgx.json`, `pgx.tsv`, terminal).
+
+use std::fmt::Write as _;
+use tailor_core::pgx::{GeneCall, PgxDocument};
+
+/// The TSV header. The first five columns are a stable contract with pipelines.
+pub const TSV_HEADER: &[&str] = &[
+    "sample",
+    "gene",
+    "diplotype",
+    "phenotype",
+    "activity_score",
+    "source",
+    "phased",
+    "matched_positions",
+    "missing_positions",
+    "mismatched_positions",
+    "assumed_reference_positions",
+    "drugs_with_recommendations",
+    "warnings",
+];
+
+/// Renders the document as pretty JSON (the `pgx.json` file).
+pub fn to_json(doc: &PgxDocument) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Joins the candidates' values with ` OR ` (the TSV's way of showing ambiguity).
+fn joined(values: impl Iterator<Item = String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for v in values {
+        if !seen.contains(&v) {
+            seen.push(v);
+        }
+    }
+    seen.join(" OR ")
+}
+
+fn tsv_cell(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Diplotype column text for a gene call: candidates joined by ` OR `, or
+/// `no call` with nothing found.
+pub fn diplotype_text(call: &GeneCall) -> String {
+    if call.diplotypes.is_empty() {
+        "no call".to_string()
+    } else {
+        joined(call.diplotypes.iter().map(|d| d.label.clone()))
+    }
+}
+
+/// Renders one row per sample and gene (the `pgx.tsv` file).
+pub fn to_tsv(doc: &PgxDocument) -> Vec<u8> {
+    let mut out = String::new();
+    out.push_str(&TSV_HEADER.join("\t"));
+    out.push('\n');
+    for sample in &doc.samples {
+        for call in &sample.genes {
+            let phenotype = joined(call.diplotypes.iter().filter_map(|d| d.phenotype.clone()));
+            let score = joined(call.diplotypes.iter().filter_map(|d| d.activity_score.clone()));
+            let drugs: Vec<&str> = sample
+                .recommendations
+                .iter()
+                .filter(|r| r.actionable && r.lookup.contains_key(&call.gene))
+                .map(|r| r.drug.as_str())
+                .collect();
+            let mut drugs_unique: Vec<&str> = Vec::new();
+            for d in drugs {
+                if !drugs_unique.contains(&d) {
+                    drugs_unique.push(d);
+                }
+            }
+            let row = [
+                sample.sample.clone(),
+                call.gene.clone(),
+                diplotype_text(call),
+                phenotype,
+                score,
+                format!("{:?}", call.source).to_lowercase(),
+                call.phased.to_string(),
+                call.matched_positions.to_string(),
+                call.missing_positions.len().to_string(),
+                call.mismatched_positions.len().to_string(),
+                call.assumed_reference_positions.len().to_string(),
+                drugs_unique.join(","),
+                call.warnings.join("; "),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| tsv_cell(c)).collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// A short human summary for the terminal: per sample, the genes with a non-reference
+/// or uncertain result and the drugs with actionable recommendations.
+pub fn terminal_summary(doc: &PgxDocument, max_samples: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Tailor PGx: {} sample(s), knowledge base {}",
+        doc.samples.len(),
+        doc.knowledge.kb_version
+    );
+    for sample in doc.samples.iter().take(max_samples) {
+        let _ = writeln!(out, "\n{}", sample.sample);
+        for call in &sample.genes {
+            let phen = joined(call.diplotypes.iter().filter_map(|d| d.phenotype.clone()));
+            let mut flags = Vec::new();
+            if !call.missing_positions.is_empty() {
+                flags.push(format!("{} missing", call.missing_positions.len()));
+            }
+            if !call.mismatched_positions.is_empty() {
+                flags.push(format!("{} REF mismatch", call.mismatched_positions.len()));
+            }
+            if call.diplotypes.len() > 1 {
+                flags.push("ambiguous".to_string());
+            }
+            let _ = writeln!(
+                out,
+                "  {:<8} {:<32} {:<36} {}",
+                call.gene,
+                diplotype_text(call),
+                phen,
+                flags.join(", ")
+            );
+        }
+        let actionable: Vec<String> = sample
+            .recommendations
+            .iter()
+            .filter(|r| r.actionable)
+            .map(|r| format!("{} ({})", r.drug, r.source))
+            .collect();
+        if actionable.is_empty() {
+            let _ = writeln!(out, "  drugs: no actionable recommendation");
+        } else {
+            let _ = writeln!(out, "  drugs with recommendations: {}", actionable.join(", "));
+        }
+    }
+    if doc.samples.len() > max_samples {
+        let _ = writeln!(
+            out,
+            "\n... and {} more sample(s); see pgx.tsv / pgx.json",
+            doc.samples.len() - max_samples
+        );
+    }
+    out
+}
