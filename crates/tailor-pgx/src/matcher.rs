@@ -159,6 +159,22 @@ pub fn match_gene(
     let mut avail = Vec::new();
     for (i, call) in calls.iter().enumerate().take(model.loci.len()) {
         if model.ignored_loci.contains(&i) {
+            // The definitions say this position must not influence calls: read the
+            // sample as reference there (keeping its ploidy and phasing).
+            let g = match call {
+                Some(g) if g.b.is_none() => LocusGenotype::haploid(0),
+                Some(g) => LocusGenotype {
+                    a: 0,
+                    b: Some(0),
+                    phased: g.phased,
+                    phase_set: g.phase_set,
+                },
+                None => LocusGenotype {
+                    phased: true,
+                    ..LocusGenotype::unphased(0, 0)
+                },
+            };
+            avail.push((i, g));
             continue;
         }
         match call {
@@ -211,7 +227,7 @@ pub fn match_gene(
     result.effectively_phased = view.n_blocks <= 1;
 
     // Alleles that still have a defined, available locus.
-    let reduce = !result.missing_loci.is_empty() || !model.ignored_loci.is_empty();
+    let reduce = !result.missing_loci.is_empty();
     let mut usable = Vec::new();
     for (h, allele) in model.alleles.iter().enumerate() {
         let defined = view

@@ -137,8 +137,8 @@ pub struct GeneModel {
     pub loci: Vec<Locus>,
     /// Named alleles, reference first, then in the definition's natural order.
     pub alleles: Vec<NamedAlleleModel>,
-    /// Positions (indices into `loci`) excluded from matching, because only ignored
-    /// alleles use them or the exemptions list them.
+    /// Positions (indices into `loci`) whose sample data must not influence calls
+    /// (PharmCAT exemptions): the sample is read as reference there.
     pub ignored_loci: BTreeSet<usize>,
     /// Loci that must be present for a call (NAT2); a missing one makes the gene
     /// uncallable.
@@ -230,5 +230,117 @@ mod tests {
         assert!(AlleleSpec::from_definition(Some("A")).accepts("A"));
         assert!(AlleleSpec::from_definition(None).accepts("anything"));
         assert!(!AlleleSpec::from_definition(Some("CAT")).accepts("C"));
+    }
+}
+
+/// A definition that cannot be turned into a matcher model.
+#[derive(Debug, thiserror::Error)]
+#[error("allele definition for {gene}: {message}")]
+pub struct ModelError {
+    /// The gene.
+    pub gene: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl GeneModel {
+    /// Builds the matcher model of a gene from its knowledge-base definition and
+    /// exemptions.
+    pub fn from_definition(
+        def: &tailor_kb::pgx::GeneDefinition,
+        exemption: Option<&tailor_kb::pgx::GeneExemption>,
+    ) -> Result<Self, ModelError> {
+        let err = |message: String| ModelError {
+            gene: def.gene.clone(),
+            message,
+        };
+        let loci: Vec<Locus> = def
+            .variants
+            .iter()
+            .map(|v| Locus {
+                chromosome: v.chromosome.clone(),
+                position: v.position,
+                rsid: v.rsid.clone(),
+                ref_allele: v.ref_allele.clone(),
+                alts: v.alts.clone(),
+            })
+            .collect();
+        if loci.windows(2).any(|w| w[0].position > w[1].position) {
+            return Err(err("variant positions are not sorted".into()));
+        }
+        let ignored_names: BTreeSet<String> = exemption
+            .map(|e| e.ignored_alleles.iter().map(|a| a.to_lowercase()).collect())
+            .unwrap_or_default();
+        let mut alleles = Vec::new();
+        for a in &def.named_alleles {
+            if ignored_names.contains(&a.name.to_lowercase()) {
+                continue;
+            }
+            if a.alleles.len() != loci.len() {
+                return Err(err(format!(
+                    "allele {} has {} cells for {} variants",
+                    a.name,
+                    a.alleles.len(),
+                    loci.len()
+                )));
+            }
+            alleles.push(NamedAlleleModel {
+                name: a.name.clone(),
+                reference: a.reference,
+                alleles: a
+                    .alleles
+                    .iter()
+                    .map(|c| AlleleSpec::from_definition(c.as_deref()))
+                    .collect(),
+            });
+        }
+        alleles.sort_by(|x, y| {
+            y.reference
+                .cmp(&x.reference)
+                .then_with(|| compare_allele_names(&x.name, &y.name))
+        });
+        if !alleles.iter().any(|a| a.reference) {
+            return Err(err("no reference allele".into()));
+        }
+        let position_index = |p: u64| loci.iter().position(|l| l.position == p);
+        let mut ignored_loci = BTreeSet::new();
+        let mut required_loci = BTreeSet::new();
+        let mut unphased_priorities = Vec::new();
+        if let Some(e) = exemption {
+            for v in &e.ignored_positions {
+                if let Some(i) = position_index(v.position) {
+                    ignored_loci.insert(i);
+                }
+            }
+            for p in &e.required_positions {
+                match position_index(*p) {
+                    Some(i) => {
+                        required_loci.insert(i);
+                    }
+                    None => return Err(err(format!("required position {p} is not a variant"))),
+                }
+            }
+            for u in &e.unphased_diplotype_priorities {
+                unphased_priorities.push(UnphasedPriority {
+                    candidates: u.list.iter().cloned().collect(),
+                    pick: u.pick.clone(),
+                });
+            }
+        }
+        Ok(Self {
+            gene: def.gene.clone(),
+            chromosome: def.chromosome.clone(),
+            loci,
+            alleles,
+            ignored_loci,
+            required_loci,
+            unphased_priorities,
+            undocumented_as_reference: UNDOCUMENTED_AS_REFERENCE.contains(&def.gene.as_str()),
+            mode: if LOWEST_FUNCTION_GENES.contains(&def.gene.as_str()) {
+                CallingMode::LowestFunction
+            } else {
+                CallingMode::Diplotype
+            },
+        })
     }
 }

@@ -1,0 +1,90 @@
+//! `tailor pgx`: the pharmacogenomics command.
+
+use crate::cli::PgxArgs;
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::Instant;
+use tailor_core::pgx::{PgxDocument, PGX_SCHEMA_VERSION};
+use tailor_pgx::collect::CollectOptions;
+use tailor_pgx::engine::{EngineOptions, PgxEngine};
+use tailor_report::AtomicFile;
+
+pub(crate) fn run(args: PgxArgs) -> Result<()> {
+    let started = Instant::now();
+    for input in &args.inputs {
+        if !input.is_file() {
+            bail!("{}: no such file", input.display());
+        }
+    }
+    if args.out.exists() && !args.out.is_dir() {
+        bail!("{}: output path exists and is not a folder", args.out.display());
+    }
+    let outside = match &args.outside_calls {
+        Some(p) => tailor_pgx::outside_call::read_outside_calls(p)?,
+        None => Vec::new(),
+    };
+    let kb = crate::kb_cmd::load(&args.knowledge)?;
+    let engine = PgxEngine::new(kb.pgx()).context("compiling the allele definitions")?;
+    let options = EngineOptions {
+        collect: CollectOptions {
+            samples: (!args.samples.is_empty()).then(|| args.samples.clone()),
+            absent_is_reference: args.absent_is_reference,
+            require_pass: args.require_pass,
+            use_index: !args.no_index,
+        },
+        all_candidates: args.all_candidates,
+        threads: args.threads,
+    };
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(args.inputs.len() as u64), ProgressDrawTarget::hidden())
+    } else {
+        let b = ProgressBar::new(args.inputs.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{spinner} reading {pos}/{len} files [{elapsed}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    };
+    let samples = engine.run(&args.inputs, &outside, &options, |path| {
+        bar.set_message(
+            path.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+
+    let doc = PgxDocument {
+        schema_version: PGX_SCHEMA_VERSION.to_string(),
+        tailor_version: env!("CARGO_PKG_VERSION").to_string(),
+        knowledge: kb.provenance(),
+        inputs: args.inputs.iter().map(|p| p.display().to_string()).collect(),
+        samples,
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
+    // Both files are fully written before either appears under its final name.
+    let mut json = AtomicFile::create(&args.out.join("pgx.json"))?;
+    let mut tsv = AtomicFile::create(&args.out.join("pgx.tsv"))?;
+    std::io::Write::write_all(json.writer(), &tailor_report::pgx::to_json(&doc))
+        .context("writing pgx.json")?;
+    std::io::Write::write_all(tsv.writer(), &tailor_report::pgx::to_tsv(&doc))
+        .context("writing pgx.tsv")?;
+    json.commit()?;
+    tsv.commit()?;
+
+    if !args.quiet {
+        eprint!("{}", tailor_report::pgx::terminal_summary(&doc, 3));
+        eprintln!(
+            "\nwrote {} and {} ({} samples, {:.2} s)",
+            args.out.join("pgx.json").display(),
+            args.out.join("pgx.tsv").display(),
+            doc.samples.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}

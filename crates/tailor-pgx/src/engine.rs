@@ -1,0 +1,335 @@
+//! The pharmacogenomics pipeline for a run: inputs to one result per sample.
+//!
+//! Reads every input once ([`crate::collect`]), matches every gene of every sample
+//! ([`crate::matcher`]), turns matches into reportable gene calls with their positions
+//! and warnings, replaces genes called outside Tailor, then adds phenotypes and drug
+//! recommendations. Samples are independent, so they are spread over the cores.
+
+use crate::collect::{collect, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
+use crate::genotype::LocusGenotype;
+use crate::matcher::{diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason};
+use crate::model::{GeneModel, ModelError};
+use crate::outside_call::OutsideCall;
+use std::path::{Path, PathBuf};
+use tailor_core::pgx::{
+    CallSource, DiplotypeCall, GeneCall, HaplotypeCall, PgxSampleResult, PositionReport,
+};
+
+/// Options for a run.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// How inputs are read.
+    pub collect: CollectOptions,
+    /// Report every feasible diplotype instead of only the top-scoring ones.
+    pub all_candidates: bool,
+    /// Worker threads for matching (0 = all cores).
+    pub threads: usize,
+}
+
+/// A run could not be completed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A definition could not be compiled.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Reading inputs failed.
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+    /// Outside calls were given for a multi-sample run without choosing the sample.
+    #[error("outside calls describe one person, but the input has {0} samples: choose the sample with --sample")]
+    OutsideCallsNeedOneSample(usize),
+}
+
+/// The compiled gene models of a knowledge base.
+#[derive(Debug, Clone)]
+pub struct PgxEngine<'kb> {
+    kb: &'kb tailor_kb::pgx::PgxKnowledge,
+    models: Vec<GeneModel>,
+}
+
+impl<'kb> PgxEngine<'kb> {
+    /// Compiles every gene definition of the knowledge base.
+    pub fn new(kb: &'kb tailor_kb::pgx::PgxKnowledge) -> Result<Self, ModelError> {
+        let mut models = Vec::new();
+        for def in kb.definitions() {
+            models.push(GeneModel::from_definition(def, kb.exemption(&def.gene))?);
+        }
+        models.sort_by(|a, b| a.gene.cmp(&b.gene));
+        Ok(Self { kb, models })
+    }
+
+    /// The gene models, in gene order.
+    pub fn models(&self) -> &[GeneModel] {
+        &self.models
+    }
+
+    /// Runs the whole pipeline on `inputs`.
+    pub fn run(
+        &self,
+        inputs: &[PathBuf],
+        outside_calls: &[OutsideCall],
+        options: &EngineOptions,
+        progress: impl FnMut(&Path),
+    ) -> Result<Vec<PgxSampleResult>, EngineError> {
+        let collected = collect(&self.models, inputs, &options.collect, progress)?;
+        if !outside_calls.is_empty() && collected.samples.len() > 1 {
+            return Err(EngineError::OutsideCallsNeedOneSample(collected.samples.len()));
+        }
+        Ok(self.call_collected(&collected, outside_calls, options))
+    }
+
+    /// Calls every sample of already collected genotypes.
+    pub fn call_collected(
+        &self,
+        collected: &CollectedGenotypes,
+        outside_calls: &[OutsideCall],
+        options: &EngineOptions,
+    ) -> Vec<PgxSampleResult> {
+        let compiled: Vec<CompiledGene> = self
+            .models
+            .iter()
+            .zip(&collected.tables)
+            .map(|(m, t)| CompiledGene::new(m, t))
+            .collect();
+        let n = collected.samples.len();
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |p| p.get()),
+            t => t,
+        }
+        .clamp(1, n.max(1));
+        let chunk = n.div_ceil(threads).max(1);
+        let mut results: Vec<Option<PgxSampleResult>> = vec![None; n];
+        std::thread::scope(|scope| {
+            for (c, slot) in results.chunks_mut(chunk).enumerate() {
+                let compiled = &compiled;
+                scope.spawn(move || {
+                    for (k, out) in slot.iter_mut().enumerate() {
+                        let s = c * chunk + k;
+                        *out = Some(self.call_sample(collected, compiled, s, outside_calls, options));
+                    }
+                });
+            }
+        });
+        results.into_iter().flatten().collect()
+    }
+
+    fn call_sample(
+        &self,
+        collected: &CollectedGenotypes,
+        compiled: &[CompiledGene],
+        s: usize,
+        outside_calls: &[OutsideCall],
+        options: &EngineOptions,
+    ) -> PgxSampleResult {
+        let match_options = MatchOptions {
+            top_candidates_only: !options.all_candidates,
+        };
+        let mut genes = Vec::new();
+        for (g, model) in self.models.iter().enumerate() {
+            if outside_calls.iter().any(|o| o.gene == model.gene) {
+                continue;
+            }
+            let calls = &collected.calls[g][s];
+            let m = match_gene(model, &compiled[g], calls, match_options);
+            genes.push(self.gene_call(model, collected, g, s, calls, &m));
+        }
+        for o in outside_calls {
+            genes.push(outside_gene_call(o));
+        }
+        genes.sort_by(|a, b| a.gene.cmp(&b.gene));
+        crate::annotate::annotate_sample(self.kb, &collected.samples[s], genes)
+    }
+
+    fn gene_call(
+        &self,
+        model: &GeneModel,
+        collected: &CollectedGenotypes,
+        g: usize,
+        s: usize,
+        calls: &[Option<LocusGenotype>],
+        m: &GeneMatch,
+    ) -> GeneCall {
+        let tables = &collected.tables[g];
+        let report = |l: usize, note: Option<String>| {
+            let locus = &model.loci[l];
+            PositionReport {
+                chromosome: locus.chromosome.clone(),
+                position: locus.position,
+                rsid: locus.rsid.clone(),
+                ref_allele: locus.ref_allele.clone(),
+                genotype: calls[l].map(|c| c.display(&tables[l])),
+                note,
+            }
+        };
+        let mut warnings = Vec::new();
+        let mut mismatched = Vec::new();
+        let mut assumed = Vec::new();
+        for l in 0..model.loci.len() {
+            let Some(notes) = collected.notes.get(&(g, s, l)) else {
+                continue;
+            };
+            let pos = model.loci[l].position;
+            for n in notes {
+                match n {
+                    LocusNote::RefMismatch { vcf_ref } => mismatched.push(report(
+                        l,
+                        Some(format!(
+                            "VCF REF {vcf_ref} differs from the definition's {}; position not used",
+                            model.loci[l].ref_allele
+                        )),
+                    )),
+                    LocusNote::AssumedReference => {
+                        assumed.push(report(l, Some("absent from input; assumed reference".into())))
+                    }
+                    LocusNote::Filtered { filters, used } => warnings.push(format!(
+                        "position {pos}: FILTER {} ({})",
+                        filters.join(";"),
+                        if *used { "used anyway" } else { "not used" }
+                    )),
+                    LocusNote::PartialGenotype => warnings.push(format!(
+                        "position {pos}: partial genotype (one allele missing); treated as missing"
+                    )),
+                    LocusNote::ConflictingRecords => warnings.push(format!(
+                        "position {pos}: several records disagree; the first informative one was used"
+                    )),
+                }
+            }
+        }
+        let missing: Vec<PositionReport> = m
+            .missing_loci
+            .iter()
+            .filter(|l| {
+                !mismatched
+                    .iter()
+                    .any(|r: &PositionReport| r.position == model.loci[**l].position)
+            })
+            .map(|l| report(*l, None))
+            .collect();
+        let unknown: Vec<PositionReport> = m
+            .undocumented_loci
+            .iter()
+            .map(|l| {
+                report(
+                    *l,
+                    Some(if model.undocumented_as_reference {
+                        "allele not in any definition; read as reference".into()
+                    } else {
+                        "allele not in any definition".into()
+                    }),
+                )
+            })
+            .collect();
+        if let Some(reason) = &m.no_call {
+            warnings.push(match reason {
+                NoCallReason::NoData => "no data for any position of this gene".to_string(),
+                NoCallReason::MissingRequired(loci) => format!(
+                    "required position(s) missing: {}",
+                    loci.iter()
+                        .map(|l| model.loci[*l].position.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                NoCallReason::NoMatch => {
+                    "the genotypes match no combination of defined alleles".to_string()
+                }
+            });
+        }
+        let name = |h: &usize| model.alleles[*h].name.clone();
+        let hap = |strand: &[usize]| HaplotypeCall {
+            name: strand.iter().map(name).collect::<Vec<_>>().join(" + "),
+            function: None,
+            activity_value: None,
+        };
+        let mut diplotypes: Vec<DiplotypeCall> = m
+            .diplotypes
+            .iter()
+            .map(|d| DiplotypeCall {
+                label: diplotype_label(model, d),
+                allele1: hap(&d.hap1),
+                allele2: d.hap2.as_ref().map(|h| hap(h)),
+                score: d.score,
+                phenotype: None,
+                activity_score: None,
+                lookup_key: None,
+            })
+            .collect();
+        if let Some(list) = &m.haplotype_list {
+            let found: Vec<String> = list
+                .iter()
+                .map(|(h, n)| {
+                    if *n > 1 {
+                        format!("{} (homozygous)", name(h))
+                    } else {
+                        name(h)
+                    }
+                })
+                .collect();
+            if !found.is_empty() {
+                warnings.push(format!(
+                    "unphased data: variant alleles found: {}; the phenotype uses the two lowest-function alleles",
+                    found.join(", ")
+                ));
+            }
+            diplotypes = crate::annotate::lowest_function_diplotype(self.kb, model, list)
+                .into_iter()
+                .collect();
+        }
+        GeneCall {
+            gene: model.gene.clone(),
+            source: CallSource::Vcf,
+            phased: m.phased,
+            diplotypes,
+            phenotypes: Vec::new(),
+            matched_positions: calls.iter().filter(|c| c.is_some()).count(),
+            missing_positions: missing,
+            mismatched_positions: mismatched,
+            assumed_reference_positions: assumed,
+            unknown_allele_positions: unknown,
+            uncallable_alleles: m.uncallable_alleles.iter().map(name).collect(),
+            warnings,
+        }
+    }
+}
+
+fn outside_gene_call(o: &OutsideCall) -> GeneCall {
+    let hap = |a: &String| HaplotypeCall {
+        name: a.clone(),
+        function: None,
+        activity_value: None,
+    };
+    let diplotypes = match o.alleles.as_slice() {
+        [] => Vec::new(),
+        [a] => vec![DiplotypeCall {
+            label: a.clone(),
+            allele1: hap(a),
+            allele2: None,
+            score: 0,
+            phenotype: o.phenotype.clone(),
+            activity_score: o.activity_score.clone(),
+            lookup_key: None,
+        }],
+        [a, b, ..] => vec![DiplotypeCall {
+            label: format!("{a}/{b}"),
+            allele1: hap(a),
+            allele2: Some(hap(b)),
+            score: 0,
+            phenotype: o.phenotype.clone(),
+            activity_score: o.activity_score.clone(),
+            lookup_key: None,
+        }],
+    };
+    GeneCall {
+        gene: o.gene.clone(),
+        source: CallSource::OutsideCall,
+        phased: false,
+        diplotypes,
+        phenotypes: o.phenotype.iter().cloned().collect(),
+        matched_positions: 0,
+        missing_positions: Vec::new(),
+        mismatched_positions: Vec::new(),
+        assumed_reference_positions: Vec::new(),
+        unknown_allele_positions: Vec::new(),
+        uncallable_alleles: Vec::new(),
+        warnings: vec![format!("called outside Tailor (outside-call file line {})", o.line)],
+    }
+}
