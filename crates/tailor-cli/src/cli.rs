@@ -61,6 +61,11 @@ pub(crate) struct PgxArgs {
     /// Report every feasible diplotype, not only the top-scoring ones.
     #[arg(long)]
     pub(crate) all_candidates: bool,
+    /// Also call CYP2D6 from the VCF (research use only: a VCF cannot show its
+    /// deletions, duplications and hybrids; clinical CYP2D6 calls belong in
+    /// --outside-calls).
+    #[arg(long)]
+    pub(crate) research_call_cyp2d6: bool,
     /// Worker threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub(crate) threads: usize,

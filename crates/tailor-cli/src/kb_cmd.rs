@@ -42,7 +42,11 @@ pub(crate) fn run(args: KbArgs) -> Result<()> {
             }
             kb.write(&target)?;
             let p = kb.provenance();
-            println!("knowledge base {} written to {}", p.kb_version, target.display());
+            println!(
+                "knowledge base {} written to {}",
+                p.kb_version,
+                target.display()
+            );
             for s in &p.sources {
                 println!("  {} {} ({})", s.name, s.version, s.license);
             }
@@ -53,7 +57,13 @@ pub(crate) fn run(args: KbArgs) -> Result<()> {
             let p = kb.provenance();
             println!("knowledge base {}", p.kb_version);
             for s in &p.sources {
-                println!("  {} {} sha256:{} ({})", s.name, s.version, &s.sha256[..s.sha256.len().min(12)], s.license);
+                println!(
+                    "  {} {} sha256:{} ({})",
+                    s.name,
+                    s.version,
+                    &s.sha256[..s.sha256.len().min(12)],
+                    s.license
+                );
             }
             Ok(())
         }

@@ -18,7 +18,10 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         }
     }
     if args.out.exists() && !args.out.is_dir() {
-        bail!("{}: output path exists and is not a folder", args.out.display());
+        bail!(
+            "{}: output path exists and is not a folder",
+            args.out.display()
+        );
     }
     let outside = match &args.outside_calls {
         Some(p) => tailor_pgx::outside_call::read_outside_calls(p)?,
@@ -35,6 +38,7 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         },
         all_candidates: args.all_candidates,
         threads: args.threads,
+        call_cyp2d6: args.research_call_cyp2d6,
     };
 
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
@@ -61,7 +65,11 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         schema_version: PGX_SCHEMA_VERSION.to_string(),
         tailor_version: env!("CARGO_PKG_VERSION").to_string(),
         knowledge: kb.provenance(),
-        inputs: args.inputs.iter().map(|p| p.display().to_string()).collect(),
+        inputs: args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
         samples,
     };
     std::fs::create_dir_all(&args.out)

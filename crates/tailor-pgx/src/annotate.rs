@@ -45,7 +45,7 @@ pub fn lowest_function_diplotype(
 ) -> Option<DiplotypeCall> {
     let reference = model.reference_index()?;
     let mut copies: Vec<usize> = Vec::new();
-    for (h, n) in list {
+    for (h, n) in list.iter().filter(|(h, _)| *h != reference) {
         for _ in 0..*n {
             copies.push(*h);
         }
@@ -82,7 +82,11 @@ pub fn lowest_function_diplotype(
 }
 
 /// Completes a sample's gene calls with phenotypes and adds drug recommendations.
-pub fn annotate_sample(kb: &PgxKnowledge, sample: &str, mut genes: Vec<GeneCall>) -> PgxSampleResult {
+pub fn annotate_sample(
+    kb: &PgxKnowledge,
+    sample: &str,
+    mut genes: Vec<GeneCall>,
+) -> PgxSampleResult {
     let _ = kb;
     for g in &mut genes {
         let mut phenotypes: Vec<String> = g.phenotypes.clone();

@@ -7,7 +7,9 @@
 
 use crate::collect::{collect, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
 use crate::genotype::LocusGenotype;
-use crate::matcher::{diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason};
+use crate::matcher::{
+    diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason,
+};
 use crate::model::{GeneModel, ModelError};
 use crate::outside_call::OutsideCall;
 use std::path::{Path, PathBuf};
@@ -24,7 +26,17 @@ pub struct EngineOptions {
     pub all_candidates: bool,
     /// Worker threads for matching (0 = all cores).
     pub threads: usize,
+    /// Call CYP2D6 from the VCF (research use). Off by default, as in PharmCAT: its
+    /// gene deletions, duplications and hybrid alleles are invisible in a VCF, so a
+    /// VCF-only call can look normal when it is not. Use an outside call instead.
+    pub call_cyp2d6: bool,
 }
+
+/// Genes that are not called from a VCF unless asked for, with the reason.
+const NOT_CALLED_FROM_VCF: &[(&str, &str)] = &[(
+    "CYP2D6",
+    "CYP2D6 is not called from VCF: copy-number changes and hybrid alleles cannot be seen in a VCF; supply an outside call (e.g. from a CYP2D6-specific caller) with --outside-calls",
+)];
 
 /// A run could not be completed.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +85,9 @@ impl<'kb> PgxEngine<'kb> {
     ) -> Result<Vec<PgxSampleResult>, EngineError> {
         let collected = collect(&self.models, inputs, &options.collect, progress)?;
         if !outside_calls.is_empty() && collected.samples.len() > 1 {
-            return Err(EngineError::OutsideCallsNeedOneSample(collected.samples.len()));
+            return Err(EngineError::OutsideCallsNeedOneSample(
+                collected.samples.len(),
+            ));
         }
         Ok(self.call_collected(&collected, outside_calls, options))
     }
@@ -105,7 +119,8 @@ impl<'kb> PgxEngine<'kb> {
                 scope.spawn(move || {
                     for (k, out) in slot.iter_mut().enumerate() {
                         let s = c * chunk + k;
-                        *out = Some(self.call_sample(collected, compiled, s, outside_calls, options));
+                        *out =
+                            Some(self.call_sample(collected, compiled, s, outside_calls, options));
                     }
                 });
             }
@@ -127,6 +142,13 @@ impl<'kb> PgxEngine<'kb> {
         let mut genes = Vec::new();
         for (g, model) in self.models.iter().enumerate() {
             if outside_calls.iter().any(|o| o.gene == model.gene) {
+                continue;
+            }
+            if let Some((_, why)) = NOT_CALLED_FROM_VCF
+                .iter()
+                .find(|(gene, _)| *gene == model.gene && !options.call_cyp2d6)
+            {
+                genes.push(not_called(&model.gene, why));
                 continue;
             }
             let calls = &collected.calls[g][s];
@@ -291,6 +313,23 @@ impl<'kb> PgxEngine<'kb> {
     }
 }
 
+fn not_called(gene: &str, why: &str) -> GeneCall {
+    GeneCall {
+        gene: gene.to_string(),
+        source: CallSource::Vcf,
+        phased: false,
+        diplotypes: Vec::new(),
+        phenotypes: Vec::new(),
+        matched_positions: 0,
+        missing_positions: Vec::new(),
+        mismatched_positions: Vec::new(),
+        assumed_reference_positions: Vec::new(),
+        unknown_allele_positions: Vec::new(),
+        uncallable_alleles: Vec::new(),
+        warnings: vec![why.to_string()],
+    }
+}
+
 fn outside_gene_call(o: &OutsideCall) -> GeneCall {
     let hap = |a: &String| HaplotypeCall {
         name: a.clone(),
@@ -330,6 +369,9 @@ fn outside_gene_call(o: &OutsideCall) -> GeneCall {
         assumed_reference_positions: Vec::new(),
         unknown_allele_positions: Vec::new(),
         uncallable_alleles: Vec::new(),
-        warnings: vec![format!("called outside Tailor (outside-call file line {})", o.line)],
+        warnings: vec![format!(
+            "called outside Tailor (outside-call file line {})",
+            o.line
+        )],
     }
 }

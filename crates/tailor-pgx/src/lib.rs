@@ -13,3 +13,5 @@ pub mod genotype;
 pub mod matcher;
 pub mod model;
 pub mod outside_call;
+pub mod phenotype;
+pub mod recommendation;

@@ -248,7 +248,7 @@ pub fn match_gene(
 
     match model.mode {
         CallingMode::Diplotype => {
-            result.diplotypes = diplotypes(model, &view, &usable, options.top_candidates_only);
+            result.diplotypes = diplotypes(&view, &usable, options.top_candidates_only);
             apply_unphased_priorities(model, &view, &mut result.diplotypes);
         }
         CallingMode::LowestFunction => lowest_function(model, &view, &usable, &mut result),
@@ -316,9 +316,27 @@ impl<'a> SampleView<'a> {
         })
     }
 
-    /// Whether alleles `h1` and `h2` fit complementary strands.
-    fn pair_fits(&self, h1: usize, h2: usize, assume_reference: bool) -> bool {
+    /// Whether alleles `h1` and `h2` fit complementary strands, and if so the pair's
+    /// score: the number of defined cells the two alleles matched. An IUPAC wobble cell
+    /// counts only where the strand it sits on carries a non-reference allele (a wobble
+    /// that merely admits the reference says nothing specific); when both orientations
+    /// of a phase block fit, the better-scoring one is taken.
+    fn pair_score(&self, h1: usize, h2: usize, assume_reference: bool) -> Option<u32> {
         let mut ok = vec![[true, true]; self.n_blocks];
+        let mut bonus = vec![[0u32, 0u32]; self.n_blocks];
+        let mut score = 0u32;
+        let wob1 = &self.compiled.wobble[h1];
+        let wob2 = &self.compiled.wobble[h2];
+        let def1 = &self.compiled.raw[h1];
+        let def2 = &self.compiled.raw[h2];
+        // Points for hap `h` (cells `def`, `wob`) carrying allele `x` at locus `i`.
+        let pts = |def: &[Mask], wob: &[bool], i: usize, x: AlleleId| -> u32 {
+            match def[i] {
+                None => 0,
+                Some(_) if wob[i] && x == 0 => 0,
+                Some(_) => 1,
+            }
+        };
         for (k, (i, g)) in self.avail.iter().enumerate() {
             let m1 = self.mask(h1, *i, assume_reference);
             let m2 = self.mask(h2, *i, assume_reference);
@@ -326,70 +344,69 @@ impl<'a> SampleView<'a> {
             match self.block[k] {
                 None => {
                     if !(accepts(m1, g.a) && accepts(m2, b)) {
-                        return false;
+                        return None;
                     }
+                    score += pts(def1, wob1, *i, g.a) + pts(def2, wob2, *i, b);
                 }
                 Some(blk) => {
                     let o = &mut ok[blk];
                     o[0] &= accepts(m1, g.a) && accepts(m2, b);
                     o[1] &= accepts(m1, b) && accepts(m2, g.a);
                     if !o[0] && !o[1] {
-                        return false;
+                        return None;
                     }
+                    bonus[blk][0] += pts(def1, wob1, *i, g.a) + pts(def2, wob2, *i, b);
+                    bonus[blk][1] += pts(def1, wob1, *i, b) + pts(def2, wob2, *i, g.a);
                 }
             }
         }
-        true
+        for (o, b) in ok.iter().zip(&bonus) {
+            score += match (o[0], o[1]) {
+                (true, true) => b[0].max(b[1]),
+                (true, false) => b[0],
+                _ => b[1],
+            };
+        }
+        Some(score)
     }
 
-    /// Number of defined loci allele `h` matched: wobble cells count only where the
-    /// sample carries a non-reference allele (a wobble that merely admits the
-    /// reference says nothing specific about the sample).
-    fn score(&self, model: &GeneModel, h: usize) -> u32 {
-        let allele = &model.alleles[h];
-        let mut s = 0;
-        for (i, g) in &self.avail {
-            if !allele.alleles[*i].is_defined() {
-                continue;
-            }
-            if self.compiled.wobble[h][*i] && g.a == 0 && g.b_or_a() == 0 {
-                continue;
-            }
-            s += 1;
-        }
-        s
+    /// Score of a single allele on a haploid sample (same wobble rule).
+    fn haploid_score(&self, h: usize) -> u32 {
+        let (def, wob) = (&self.compiled.raw[h], &self.compiled.wobble[h]);
+        self.avail
+            .iter()
+            .map(|(i, g)| match def[*i] {
+                None => 0,
+                Some(_) if wob[*i] && g.a == 0 => 0,
+                Some(_) => 1,
+            })
+            .sum()
     }
 }
 
-fn diplotypes(
-    model: &GeneModel,
-    view: &SampleView<'_>,
-    usable: &[usize],
-    top_only: bool,
-) -> Vec<DiplotypeMatch> {
+fn diplotypes(view: &SampleView<'_>, usable: &[usize], top_only: bool) -> Vec<DiplotypeMatch> {
     let candidates: Vec<usize> = usable
         .iter()
         .copied()
         .filter(|h| view.compatible(*h, true))
         .collect();
-    let scores: Vec<u32> = candidates.iter().map(|h| view.score(model, *h)).collect();
     let mut out = Vec::new();
     if view.haploid {
-        for (c, h) in candidates.iter().enumerate() {
+        for h in &candidates {
             out.push(DiplotypeMatch {
                 hap1: vec![*h],
                 hap2: None,
-                score: scores[c],
+                score: view.haploid_score(*h),
             });
         }
     } else {
         for x in 0..candidates.len() {
             for y in x..candidates.len() {
-                if view.pair_fits(candidates[x], candidates[y], true) {
+                if let Some(score) = view.pair_score(candidates[x], candidates[y], true) {
                     out.push(DiplotypeMatch {
                         hap1: vec![candidates[x]],
                         hap2: Some(vec![candidates[y]]),
-                        score: scores[x] + scores[y],
+                        score,
                     });
                 }
             }
@@ -431,7 +448,10 @@ fn apply_unphased_priorities(
     if diplotypes.len() < 2 || view.n_blocks <= 1 || model.unphased_priorities.is_empty() {
         return;
     }
-    let labels: BTreeSet<String> = diplotypes.iter().map(|d| diplotype_label(model, d)).collect();
+    let labels: BTreeSet<String> = diplotypes
+        .iter()
+        .map(|d| diplotype_label(model, d))
+        .collect();
     for rule in &model.unphased_priorities {
         if rule.candidates == labels {
             diplotypes.retain(|d| diplotype_label(model, d) == rule.pick);
@@ -447,7 +467,12 @@ fn apply_unphased_priorities(
 /// combination of variant alleles it carries. Unphased data with several heterozygous
 /// loci cannot be resolved into strands, so every variant allele found is listed with
 /// its copy number; the phenotype step then takes the two lowest-function alleles.
-fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], result: &mut GeneMatch) {
+fn lowest_function(
+    model: &GeneModel,
+    view: &SampleView<'_>,
+    usable: &[usize],
+    result: &mut GeneMatch,
+) {
     let reference = model.reference_index();
     let variants: Vec<usize> = usable
         .iter()
@@ -455,7 +480,7 @@ fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], r
         .filter(|h| Some(*h) != reference)
         .collect();
     if view.n_blocks <= 1 {
-        let exact = diplotypes(model, view, usable, false);
+        let exact = diplotypes(view, usable, false);
         if exact.len() == 1 {
             result.diplotypes = exact;
             return;
@@ -487,7 +512,7 @@ fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], r
         let (mut s1, mut s2) = (strand(false), strand(true));
         if view.haploid {
             result.diplotypes = vec![DiplotypeMatch {
-                score: s1.iter().map(|h| view.score(model, *h)).sum(),
+                score: s1.iter().map(|h| view.haploid_score(*h)).sum(),
                 hap1: s1,
                 hap2: None,
             }];
@@ -496,7 +521,7 @@ fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], r
         if s2 < s1 {
             std::mem::swap(&mut s1, &mut s2);
         }
-        let score = s1.iter().chain(s2.iter()).map(|h| view.score(model, *h)).sum();
+        let score = strand_score(view, &s1, false) + strand_score(view, &s2, true);
         result.diplotypes = vec![DiplotypeMatch {
             hap1: s1,
             hap2: Some(s2),
@@ -524,7 +549,36 @@ fn lowest_function(model: &GeneModel, view: &SampleView<'_>, usable: &[usize], r
     }
     let kept = remove_subsumed(model, view, found.iter().map(|(h, _)| *h).collect());
     found.retain(|(h, _)| kept.contains(h));
+    // The reference haplotype is listed when a strand can be all reference and it is
+    // needed to make up two haplotypes (one multi-locus variant allele, as HapB3).
+    let copies: u8 = found.iter().map(|(_, n)| *n).sum();
+    if let Some(r) = reference {
+        if copies < 2 && view.compatible(r, true) {
+            found.insert(0, (r, 2 - copies));
+        }
+    }
     result.haplotype_list = Some(found);
+}
+
+/// Score of a strand's alleles, with strand A taking each locus's first allele.
+fn strand_score(view: &SampleView<'_>, strand: &[usize], second: bool) -> u32 {
+    strand
+        .iter()
+        .map(|h| {
+            let (def, wob) = (&view.compiled.raw[*h], &view.compiled.wobble[*h]);
+            view.avail
+                .iter()
+                .map(|(i, g)| {
+                    let x = if second { g.b_or_a() } else { g.a };
+                    match def[*i] {
+                        None => 0,
+                        Some(_) if wob[*i] && x == 0 => 0,
+                        Some(_) => 1,
+                    }
+                })
+                .sum::<u32>()
+        })
+        .sum()
 }
 
 /// Drops alleles whose defined loci are a strict subset of another found allele's, so
@@ -542,10 +596,9 @@ fn remove_subsumed(model: &GeneModel, view: &SampleView<'_>, found: Vec<usize>) 
         .iter()
         .enumerate()
         .filter(|(x, _)| {
-            !sets
-                .iter()
-                .enumerate()
-                .any(|(y, other)| y != *x && sets[*x].len() < other.len() && sets[*x].is_subset(other))
+            !sets.iter().enumerate().any(|(y, other)| {
+                y != *x && sets[*x].len() < other.len() && sets[*x].is_subset(other)
+            })
         })
         .map(|(_, h)| *h)
         .collect()
@@ -570,13 +623,20 @@ mod tests {
         NamedAlleleModel {
             name: name.into(),
             reference,
-            alleles: cells.iter().map(|c| AlleleSpec::from_definition(*c)).collect(),
+            alleles: cells
+                .iter()
+                .map(|c| AlleleSpec::from_definition(*c))
+                .collect(),
         }
     }
 
     /// A three-locus gene: *2 at locus 0, *3 at locus 1, *4 = loci 0 and 2.
     fn toy() -> (GeneModel, Vec<AlleleTable>) {
-        let loci = vec![locus(10, "A", "G"), locus(20, "C", "T"), locus(30, "G", "A")];
+        let loci = vec![
+            locus(10, "A", "G"),
+            locus(20, "C", "T"),
+            locus(30, "G", "A"),
+        ];
         let tables = loci
             .iter()
             .map(|l| AlleleTable::new(l.documented_alleles()))
@@ -600,10 +660,17 @@ mod tests {
         (model, tables)
     }
 
-    fn call(model: &GeneModel, tables: &[AlleleTable], calls: &[Option<LocusGenotype>]) -> Vec<String> {
+    fn call(
+        model: &GeneModel,
+        tables: &[AlleleTable],
+        calls: &[Option<LocusGenotype>],
+    ) -> Vec<String> {
         let compiled = CompiledGene::new(model, tables);
         let m = match_gene(model, &compiled, calls, MatchOptions::default());
-        m.diplotypes.iter().map(|d| diplotype_label(model, d)).collect()
+        m.diplotypes
+            .iter()
+            .map(|d| diplotype_label(model, d))
+            .collect()
     }
 
     #[test]

@@ -161,7 +161,8 @@ impl GeneModel {
 
 /// Genes whose undocumented alleles are read as reference (PharmCAT 3 semantics: the
 /// definitions of these genes list only known pathogenic or deficiency variants).
-pub const UNDOCUMENTED_AS_REFERENCE: &[&str] = &["CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"];
+pub const UNDOCUMENTED_AS_REFERENCE: &[&str] =
+    &["CACNA1S", "DPYD", "G6PD", "NUDT15", "RYR1", "TPMT"];
 
 /// Genes called by the lowest-function rule.
 pub const LOWEST_FUNCTION_GENES: &[&str] = &["DPYD", "RYR1"];
@@ -219,7 +220,10 @@ mod tests {
         assert_eq!(compare_allele_names("*2", "*10"), Ordering::Less);
         assert_eq!(compare_allele_names("*10", "*9"), Ordering::Greater);
         assert_eq!(compare_allele_names("*1", "*1.001"), Ordering::Less);
-        assert_eq!(compare_allele_names("c.61C>T", "c.1905+1G>A"), Ordering::Less);
+        assert_eq!(
+            compare_allele_names("c.61C>T", "c.1905+1G>A"),
+            Ordering::Less
+        );
         assert_eq!(compare_allele_names("*4", "*4"), Ordering::Equal);
     }
 
@@ -307,8 +311,14 @@ impl GeneModel {
         let mut required_loci = BTreeSet::new();
         let mut unphased_priorities = Vec::new();
         if let Some(e) = exemption {
+            // An ignored position names a variant, not just a coordinate: another
+            // variant may start at the same position (G6PD 154532990 is both a
+            // deletion the exemptions ignore and the Chatham SNP).
             for v in &e.ignored_positions {
-                if let Some(i) = position_index(v.position) {
+                if let Some(i) = loci
+                    .iter()
+                    .position(|l| l.position == v.position && l.ref_allele == v.ref_allele)
+                {
                     ignored_loci.insert(i);
                 }
             }
