@@ -142,7 +142,11 @@ fn locus_index(models: &[GeneModel]) -> (LocusIndex, Targets) {
             let chrom = normalize_chrom(&locus.chromosome).to_string();
             let end = locus.position + locus.ref_allele.len().max(1) as u64 - 1;
             targets.add(&chrom, locus.position, end);
-            map.entry(chrom).or_default().entry(locus.position).or_default().push((g, l));
+            map.entry(chrom)
+                .or_default()
+                .entry(locus.position)
+                .or_default()
+                .push((g, l));
         }
     }
     let mut index = LocusIndex::default();
@@ -279,9 +283,12 @@ pub fn collect(
                 // Allele ids of this record's alleles in the locus table.
                 let Some(ids) = record_allele_ids(site, &locus.ref_allele, table) else {
                     for run in file_to_run.iter().flatten() {
-                        notes.entry((g, *run, l)).or_default().push(LocusNote::RefMismatch {
-                            vcf_ref: site.ref_allele.clone(),
-                        });
+                        notes
+                            .entry((g, *run, l))
+                            .or_default()
+                            .push(LocusNote::RefMismatch {
+                                vcf_ref: site.ref_allele.clone(),
+                            });
                     }
                     continue;
                 };
@@ -291,10 +298,13 @@ pub fn collect(
                 };
                 if let Some(f) = &failed {
                     for run in file_to_run.iter().flatten() {
-                        notes.entry((g, *run, l)).or_default().push(LocusNote::Filtered {
-                            filters: f.clone(),
-                            used: !options.require_pass,
-                        });
+                        notes
+                            .entry((g, *run, l))
+                            .or_default()
+                            .push(LocusNote::Filtered {
+                                filters: f.clone(),
+                                used: !options.require_pass,
+                            });
                     }
                     if options.require_pass {
                         continue;
@@ -302,7 +312,9 @@ pub fn collect(
                 }
                 for (fs, run) in file_to_run.iter().enumerate() {
                     let Some(run) = *run else { continue };
-                    let Some(gt) = site.genotypes.get(fs) else { continue };
+                    let Some(gt) = site.genotypes.get(fs) else {
+                        continue;
+                    };
                     let rc = record_call(gt, &ids);
                     merge_call(g, run, l, rc, &mut calls, &mut seen, &mut notes);
                 }
@@ -350,7 +362,10 @@ pub fn collect(
                 for (l, was_seen) in per_locus.iter().enumerate() {
                     if !was_seen && calls[g][s][l].is_none() {
                         calls[g][s][l] = Some(LocusGenotype::unphased(0, 0));
-                        notes.entry((g, s, l)).or_default().push(LocusNote::AssumedReference);
+                        notes
+                            .entry((g, s, l))
+                            .or_default()
+                            .push(LocusNote::AssumedReference);
                     }
                 }
             }
@@ -397,7 +412,9 @@ fn record_call(gt: &tailor_genome::Genotype, ids: &[AlleleId]) -> RecordCall {
         return RecordCall::Partial;
     }
     for (k, a) in gt.alleles.iter().take(2).enumerate() {
-        let Some(a) = a else { return RecordCall::Missing };
+        let Some(a) = a else {
+            return RecordCall::Missing;
+        };
         let Some(id) = ids.get(*a as usize) else {
             return RecordCall::Missing;
         };
@@ -425,7 +442,10 @@ fn merge_call(
     let new = match rc {
         RecordCall::Call(c) => c,
         RecordCall::Partial => {
-            notes.entry((g, s, l)).or_default().push(LocusNote::PartialGenotype);
+            notes
+                .entry((g, s, l))
+                .or_default()
+                .push(LocusNote::PartialGenotype);
             return;
         }
         RecordCall::Missing => return,
@@ -449,7 +469,10 @@ fn merge_call(
                     phase_set: old.phase_set,
                 });
             } else {
-                notes.entry((g, s, l)).or_default().push(LocusNote::ConflictingRecords);
+                notes
+                    .entry((g, s, l))
+                    .or_default()
+                    .push(LocusNote::ConflictingRecords);
             }
         }
     }
@@ -465,7 +488,9 @@ fn apply_ref_block(
 ) {
     for (fs, run) in file_to_run.iter().enumerate() {
         let Some(run) = *run else { continue };
-        let Some(gt) = site.genotypes.get(fs) else { continue };
+        let Some(gt) = site.genotypes.get(fs) else {
+            continue;
+        };
         if gt.alleles.is_empty() || gt.alleles.iter().any(|a| *a != Some(0)) {
             continue;
         }
@@ -488,10 +513,19 @@ mod tests {
     fn alleles_are_moved_into_the_definition_representation() {
         assert_eq!(to_definition_space("CAT", "C", "CAT").as_deref(), Some("C"));
         // Longer record REF (multi-allelic with extra context).
-        assert_eq!(to_definition_space("CATAT", "CAT", "CAT").as_deref(), Some("C"));
-        assert_eq!(to_definition_space("CATAT", "CATATAT", "CAT").as_deref(), Some("CATAT"));
+        assert_eq!(
+            to_definition_space("CATAT", "CAT", "CAT").as_deref(),
+            Some("C")
+        );
+        assert_eq!(
+            to_definition_space("CATAT", "CATATAT", "CAT").as_deref(),
+            Some("CATAT")
+        );
         // Shorter record REF (SNP written against a deletion locus).
-        assert_eq!(to_definition_space("C", "T", "CCTT").as_deref(), Some("TCTT"));
+        assert_eq!(
+            to_definition_space("C", "T", "CCTT").as_deref(),
+            Some("TCTT")
+        );
         assert_eq!(to_definition_space("G", "A", "T"), None);
         // The allele cannot lose the context it does not end with.
         assert_eq!(to_definition_space("CATAT", "C", "CAT"), None);

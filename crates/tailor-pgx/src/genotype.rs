@@ -38,7 +38,10 @@ impl AlleleTable {
 
     /// The allele string for an id.
     pub fn get(&self, id: AlleleId) -> &str {
-        self.alleles.get(id as usize).map(String::as_str).unwrap_or("?")
+        self.alleles
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
     }
 
     /// Whether the definition documents this allele.

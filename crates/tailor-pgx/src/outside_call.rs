@@ -83,7 +83,11 @@ pub fn parse_outside_calls(text: &str) -> Result<Vec<OutsideCall>, (usize, Strin
             ));
         }
         let gene = fields[0];
-        if gene.is_empty() || !gene.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if gene.is_empty()
+            || !gene
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err((line_no, format!("'{gene}' is not a gene symbol")));
         }
         let gene = gene.replace('_', "-");
@@ -97,8 +101,15 @@ pub fn parse_outside_calls(text: &str) -> Result<Vec<OutsideCall>, (usize, Strin
             ));
         }
         if let Some(a) = activity {
-            if a.parse::<f64>().is_err() && !a.eq_ignore_ascii_case("n/a") && a != "≥3.0" && a != ">=3.0" {
-                return Err((line_no, format!("{gene}: activity score '{a}' is not a number")));
+            if a.parse::<f64>().is_err()
+                && !a.eq_ignore_ascii_case("n/a")
+                && a != "≥3.0"
+                && a != ">=3.0"
+            {
+                return Err((
+                    line_no,
+                    format!("{gene}: activity score '{a}' is not a number"),
+                ));
             }
         }
         let alleles = if diplotype.is_empty() {
@@ -133,7 +144,10 @@ fn parse_diplotype(gene: &str, text: &str) -> Result<Vec<String>, String> {
         .map(|p| {
             let mut a = p.strip_prefix(gene).unwrap_or(p);
             if let Some(letter) = hla_letter {
-                a = a.strip_prefix(letter).filter(|r| r.starts_with('*')).unwrap_or(a);
+                a = a
+                    .strip_prefix(letter)
+                    .filter(|r| r.starts_with('*'))
+                    .unwrap_or(a);
             }
             a.to_string()
         })
@@ -161,8 +175,16 @@ mod tests {
     #[test]
     fn malformed_lines_name_the_line() {
         assert_eq!(parse_outside_calls("CYP2D6\n").unwrap_err().0, 1);
-        assert_eq!(parse_outside_calls("\nCYP2D6\t*1/*2/*3\n").unwrap_err().0, 2);
-        assert_eq!(parse_outside_calls("CYP2D6\t*1/*2\nCYP2D6\t*1/*1\n").unwrap_err().0, 2);
+        assert_eq!(
+            parse_outside_calls("\nCYP2D6\t*1/*2/*3\n").unwrap_err().0,
+            2
+        );
+        assert_eq!(
+            parse_outside_calls("CYP2D6\t*1/*2\nCYP2D6\t*1/*1\n")
+                .unwrap_err()
+                .0,
+            2
+        );
         assert_eq!(parse_outside_calls("CYP2C9\t\t\tabc\n").unwrap_err().0, 1);
         assert_eq!(parse_outside_calls("a\tb\tc\td\te\n").unwrap_err().0, 1);
         assert_eq!(parse_outside_calls("CYP 2D6\t*1/*1\n").unwrap_err().0, 1);

@@ -60,7 +60,11 @@ pub fn to_tsv(doc: &PgxDocument) -> Vec<u8> {
     for sample in &doc.samples {
         for call in &sample.genes {
             let phenotype = joined(call.diplotypes.iter().filter_map(|d| d.phenotype.clone()));
-            let score = joined(call.diplotypes.iter().filter_map(|d| d.activity_score.clone()));
+            let score = joined(
+                call.diplotypes
+                    .iter()
+                    .filter_map(|d| d.activity_score.clone()),
+            );
             let drugs: Vec<&str> = sample
                 .recommendations
                 .iter()
@@ -138,7 +142,11 @@ pub fn terminal_summary(doc: &PgxDocument, max_samples: usize) -> String {
         if actionable.is_empty() {
             let _ = writeln!(out, "  drugs: no actionable recommendation");
         } else {
-            let _ = writeln!(out, "  drugs with recommendations: {}", actionable.join(", "));
+            let _ = writeln!(
+                out,
+                "  drugs with recommendations: {}",
+                actionable.join(", ")
+            );
         }
     }
     if doc.samples.len() > max_samples {
