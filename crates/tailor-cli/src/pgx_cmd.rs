@@ -51,7 +51,7 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         );
         b
     };
-    let samples = engine.run(&args.inputs, &outside, &options, |path| {
+    let run = engine.run(&args.inputs, &outside, &options, |path| {
         bar.set_message(
             path.file_name()
                 .map(|f| f.to_string_lossy().into_owned())
@@ -70,7 +70,8 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
-        samples,
+        absent_positions: run.absent_positions,
+        samples: run.samples,
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;

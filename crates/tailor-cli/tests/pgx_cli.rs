@@ -28,7 +28,11 @@ fn kb() -> &'static Path {
             .arg(shared_data())
             .output()
             .unwrap();
-        assert!(out.status.success(), "kb build: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "kb build: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         (dir, path)
     });
     path
@@ -60,7 +64,11 @@ fn assert_clean_failure(o: &Output, out: &Path, needles: &[&str]) {
         assert!(msg.contains(n), "message lacks {n:?}: {msg}");
     }
     if out.exists() {
-        let left: Vec<_> = std::fs::read_dir(out).unwrap().flatten().map(|e| e.path()).collect();
+        let left: Vec<_> = std::fs::read_dir(out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         assert!(left.is_empty(), "output left behind: {left:?}");
     }
 }
@@ -81,8 +89,15 @@ fn example_vcf_gives_pharmcat_calls_in_json_and_tsv() {
     let o = tailor_pgx(&[vcf.as_os_str()], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = read_tsv(&out.join("pgx.tsv"));
-    assert_eq!(&rows[0][..5], ["sample", "gene", "diplotype", "phenotype", "activity_score"]);
-    let row = |gene: &str| rows.iter().find(|r| r[1] == gene).unwrap_or_else(|| panic!("{gene} row"));
+    assert_eq!(
+        &rows[0][..5],
+        ["sample", "gene", "diplotype", "phenotype", "activity_score"]
+    );
+    let row = |gene: &str| {
+        rows.iter()
+            .find(|r| r[1] == gene)
+            .unwrap_or_else(|| panic!("{gene} row"))
+    };
     // PharmCAT 3.1.1's own calls for this file (examples/pharmcat.example2.match.json).
     assert_eq!(row("CYP2C19")[2], "*2/*2");
     assert_eq!(row("CYP2B6")[2], "*1/*6");
@@ -107,7 +122,10 @@ fn multi_sample_vcf_calls_every_sample_or_the_one_asked_for() {
     let rows = read_tsv(&all.join("pgx.tsv"));
     let mut samples: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     samples.dedup();
-    assert!(samples.len() > 1, "expected several samples, got {samples:?}");
+    assert!(
+        samples.len() > 1,
+        "expected several samples, got {samples:?}"
+    );
     let one = tmp.path().join("one");
     let o = tailor_pgx(
         &[vcf.as_os_str(), "--sample".as_ref(), samples[1].as_ref()],
@@ -131,7 +149,14 @@ fn outside_calls_replace_vcf_calls() {
     let calls = tmp.path().join("outside.tsv");
     std::fs::write(&calls, "CYP2D6\t*1/*4\nHLA-B\t\t*57:01 positive\n").unwrap();
     let vcf = pharmcat("examples/pharmcat.example.vcf");
-    let o = tailor_pgx(&[vcf.as_os_str(), "--outside-calls".as_ref(), calls.as_os_str()], &out);
+    let o = tailor_pgx(
+        &[
+            vcf.as_os_str(),
+            "--outside-calls".as_ref(),
+            calls.as_os_str(),
+        ],
+        &out,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = read_tsv(&out.join("pgx.tsv"));
     let cyp2d6 = rows.iter().find(|r| r[1] == "CYP2D6").unwrap();
@@ -172,7 +197,11 @@ fn missing_header_line_is_an_error() {
     let bad = tmp.path().join("nochrom.vcf");
     std::fs::write(&bad, no_chrom).unwrap();
     let out = tmp.path().join("out");
-    assert_clean_failure(&tailor_pgx(&[bad.as_os_str()], &out), &out, &["nochrom.vcf"]);
+    assert_clean_failure(
+        &tailor_pgx(&[bad.as_os_str()], &out),
+        &out,
+        &["nochrom.vcf"],
+    );
 }
 
 #[test]
@@ -190,7 +219,11 @@ fn grch37_input_is_refused_with_the_reason() {
     let bad = tmp.path().join("b37.vcf");
     std::fs::write(&bad, out_text).unwrap();
     let out = tmp.path().join("out");
-    assert_clean_failure(&tailor_pgx(&[bad.as_os_str()], &out), &out, &["b37.vcf", "GRCh37"]);
+    assert_clean_failure(
+        &tailor_pgx(&[bad.as_os_str()], &out),
+        &out,
+        &["b37.vcf", "GRCh37"],
+    );
 }
 
 #[test]
@@ -198,7 +231,10 @@ fn unknown_sample_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let vcf = pharmcat("examples/pharmcat.example.vcf");
     let out = tmp.path().join("out");
-    let o = tailor_pgx(&[vcf.as_os_str(), "--sample".as_ref(), "NOBODY".as_ref()], &out);
+    let o = tailor_pgx(
+        &[vcf.as_os_str(), "--sample".as_ref(), "NOBODY".as_ref()],
+        &out,
+    );
     assert_clean_failure(&o, &out, &["NOBODY"]);
 }
 
@@ -212,7 +248,11 @@ fn vcf_without_pgx_positions_is_an_error() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    assert_clean_failure(&tailor_pgx(&[bad.as_os_str()], &out), &out, &["elsewhere.vcf", "positions"]);
+    assert_clean_failure(
+        &tailor_pgx(&[bad.as_os_str()], &out),
+        &out,
+        &["elsewhere.vcf", "positions"],
+    );
 }
 
 #[test]
@@ -222,7 +262,14 @@ fn malformed_outside_call_file_names_the_line() {
     std::fs::write(&calls, "# ok\nCYP2D6\t*1/*2/*3\n").unwrap();
     let vcf = pharmcat("examples/pharmcat.example.vcf");
     let out = tmp.path().join("out");
-    let o = tailor_pgx(&[vcf.as_os_str(), "--outside-calls".as_ref(), calls.as_os_str()], &out);
+    let o = tailor_pgx(
+        &[
+            vcf.as_os_str(),
+            "--outside-calls".as_ref(),
+            calls.as_os_str(),
+        ],
+        &out,
+    );
     assert_clean_failure(&o, &out, &["calls.tsv", "line 2"]);
 }
 

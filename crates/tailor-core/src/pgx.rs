@@ -93,14 +93,19 @@ pub struct GeneCall {
     pub diplotypes: Vec<DiplotypeCall>,
     /// Phenotype(s) of the candidates, deduplicated, in candidate order.
     pub phenotypes: Vec<String>,
-    /// Number of definition positions found in the input.
+    /// Number of definition positions with a genotype for this sample.
     pub matched_positions: usize,
-    /// Definition positions absent from the input (not assumed reference).
+    /// Definition positions whose records exist in the input but carry no usable
+    /// genotype for this sample (`./.`, partial, filtered out, REF mismatch excluded).
     pub missing_positions: Vec<PositionReport>,
+    /// Number of definition positions absent from every input file. They are listed
+    /// once for the whole run in [`PgxDocument::absent_positions`]; with
+    /// `--absent-is-reference` they were read as reference.
+    pub absent_positions: usize,
     /// Positions whose VCF REF disagrees with the definition's reference allele.
     pub mismatched_positions: Vec<PositionReport>,
-    /// Positions absent from the input that were treated as reference because the
-    /// caller asked for it (`--absent-is-reference`).
+    /// Positions that had records in some input but not in this sample's, and were
+    /// treated as reference because the caller asked for it (`--absent-is-reference`).
     pub assumed_reference_positions: Vec<PositionReport>,
     /// Positions whose genotype carries an allele no definition knows.
     pub unknown_allele_positions: Vec<PositionReport>,
@@ -189,6 +194,18 @@ pub struct SourceVersion {
     pub sha256: String,
 }
 
+/// Definition positions of one gene that no input file has a record for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AbsentPositions {
+    /// Gene symbol.
+    pub gene: String,
+    /// Whether these positions were read as homozygous reference
+    /// (`--absent-is-reference`); otherwise they are missing for every sample.
+    pub assumed_reference: bool,
+    /// The positions.
+    pub positions: Vec<PositionReport>,
+}
+
 /// The `pgx.json` document: one per run, covering all samples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PgxDocument {
@@ -200,6 +217,8 @@ pub struct PgxDocument {
     pub knowledge: KnowledgeProvenance,
     /// Input files as given (paths only; no content).
     pub inputs: Vec<String>,
+    /// Per gene, definition positions absent from every input (same for all samples).
+    pub absent_positions: Vec<AbsentPositions>,
     /// One result per sample, in input order.
     pub samples: Vec<PgxSampleResult>,
 }

@@ -61,6 +61,9 @@ pub struct CollectedGenotypes {
     pub calls: Vec<Vec<Vec<Option<LocusGenotype>>>>,
     /// Notes per (gene, sample, locus).
     pub notes: HashMap<(usize, usize, usize), Vec<LocusNote>>,
+    /// `present[gene][locus]`: whether any input had a record at the locus. Loci absent
+    /// from every input are reported once per run rather than once per sample.
+    pub present: Vec<Vec<bool>>,
     /// Files read, with the statistics of each read.
     pub files: Vec<FileRead>,
 }
@@ -215,6 +218,7 @@ pub fn collect(
     let mut calls: Vec<Vec<Vec<Option<LocusGenotype>>>> = vec![Vec::new(); models.len()];
     let mut seen: Vec<Vec<Vec<bool>>> = vec![Vec::new(); models.len()];
     let mut notes: HashMap<(usize, usize, usize), Vec<LocusNote>> = HashMap::new();
+    let mut present: Vec<Vec<bool>> = models.iter().map(|m| vec![false; m.loci.len()]).collect();
     let mut files = Vec::new();
     let mut any_locus = false;
 
@@ -268,6 +272,7 @@ pub fn collect(
                 // A reference block covers every definition locus inside it.
                 for &(g, l) in index.within(chrom, site.pos, site.end) {
                     any_locus = true;
+                    present[g][l] = true;
                     apply_ref_block(site, g, l, &file_to_run, &mut calls, &mut seen);
                 }
                 return;
@@ -278,6 +283,7 @@ pub fn collect(
             }
             any_locus = true;
             for &(g, l) in hits {
+                present[g][l] = true;
                 let locus = &models[g].loci[l];
                 let table = &mut tables[g][l];
                 // Allele ids of this record's alleles in the locus table.
@@ -360,12 +366,26 @@ pub fn collect(
         for (g, per_sample) in seen.iter().enumerate() {
             for (s, per_locus) in per_sample.iter().enumerate() {
                 for (l, was_seen) in per_locus.iter().enumerate() {
-                    if !was_seen && calls[g][s][l].is_none() {
+                    // Only loci with no record at all for this sample: a record that was
+                    // set aside (REF mismatch, failed filter) is not "absent".
+                    let set_aside = notes.get(&(g, s, l)).is_some_and(|n| {
+                        n.iter().any(|x| {
+                            matches!(
+                                x,
+                                LocusNote::RefMismatch { .. }
+                                    | LocusNote::Filtered { used: false, .. }
+                            )
+                        })
+                    });
+                    if !was_seen && !set_aside && calls[g][s][l].is_none() {
                         calls[g][s][l] = Some(LocusGenotype::unphased(0, 0));
-                        notes
-                            .entry((g, s, l))
-                            .or_default()
-                            .push(LocusNote::AssumedReference);
+                        // Loci absent from every input are reported once per run.
+                        if present[g][l] {
+                            notes
+                                .entry((g, s, l))
+                                .or_default()
+                                .push(LocusNote::AssumedReference);
+                        }
                     }
                 }
             }
@@ -377,6 +397,7 @@ pub fn collect(
         tables,
         calls,
         notes,
+        present,
         files,
     })
 }

@@ -14,8 +14,18 @@ use crate::model::{GeneModel, ModelError};
 use crate::outside_call::OutsideCall;
 use std::path::{Path, PathBuf};
 use tailor_core::pgx::{
-    CallSource, DiplotypeCall, GeneCall, HaplotypeCall, PgxSampleResult, PositionReport,
+    AbsentPositions, CallSource, DiplotypeCall, GeneCall, HaplotypeCall, PgxSampleResult,
+    PositionReport,
 };
+
+/// The result of a run.
+#[derive(Debug, Clone)]
+pub struct PgxRun {
+    /// One result per sample, in input order.
+    pub samples: Vec<PgxSampleResult>,
+    /// Per gene, definition positions no input had a record for.
+    pub absent_positions: Vec<AbsentPositions>,
+}
 
 /// Options for a run.
 #[derive(Debug, Clone, Default)]
@@ -82,14 +92,57 @@ impl<'kb> PgxEngine<'kb> {
         outside_calls: &[OutsideCall],
         options: &EngineOptions,
         progress: impl FnMut(&Path),
-    ) -> Result<Vec<PgxSampleResult>, EngineError> {
+    ) -> Result<PgxRun, EngineError> {
         let collected = collect(&self.models, inputs, &options.collect, progress)?;
         if !outside_calls.is_empty() && collected.samples.len() > 1 {
             return Err(EngineError::OutsideCallsNeedOneSample(
                 collected.samples.len(),
             ));
         }
-        Ok(self.call_collected(&collected, outside_calls, options))
+        Ok(PgxRun {
+            samples: self.call_collected(&collected, outside_calls, options),
+            absent_positions: self.absent_positions(&collected, options, outside_calls),
+        })
+    }
+
+    /// Definition positions that no input had a record for, per gene called from the
+    /// VCF.
+    pub fn absent_positions(
+        &self,
+        collected: &CollectedGenotypes,
+        options: &EngineOptions,
+        outside_calls: &[OutsideCall],
+    ) -> Vec<AbsentPositions> {
+        let mut out = Vec::new();
+        for (g, model) in self.models.iter().enumerate() {
+            if outside_calls.iter().any(|o| o.gene == model.gene)
+                || (model.gene == "CYP2D6" && !options.call_cyp2d6)
+            {
+                continue;
+            }
+            let positions: Vec<PositionReport> = model
+                .loci
+                .iter()
+                .enumerate()
+                .filter(|(l, _)| !collected.present[g][*l] && !model.ignored_loci.contains(l))
+                .map(|(_, locus)| PositionReport {
+                    chromosome: locus.chromosome.clone(),
+                    position: locus.position,
+                    rsid: locus.rsid.clone(),
+                    ref_allele: locus.ref_allele.clone(),
+                    genotype: None,
+                    note: None,
+                })
+                .collect();
+            if !positions.is_empty() {
+                out.push(AbsentPositions {
+                    gene: model.gene.clone(),
+                    assumed_reference: options.collect.absent_is_reference,
+                    positions,
+                });
+            }
+        }
+        out
     }
 
     /// Calls every sample of already collected genotypes.
@@ -217,9 +270,11 @@ impl<'kb> PgxEngine<'kb> {
                 }
             }
         }
+        let present = &collected.present[g];
         let missing: Vec<PositionReport> = m
             .missing_loci
             .iter()
+            .filter(|l| present[**l])
             .filter(|l| {
                 !mismatched
                     .iter()
@@ -227,6 +282,9 @@ impl<'kb> PgxEngine<'kb> {
             })
             .map(|l| report(*l, None))
             .collect();
+        let absent = (0..model.loci.len())
+            .filter(|l| !present[*l] && !model.ignored_loci.contains(l))
+            .count();
         let unknown: Vec<PositionReport> = m
             .undocumented_loci
             .iter()
@@ -304,6 +362,7 @@ impl<'kb> PgxEngine<'kb> {
             phenotypes: Vec::new(),
             matched_positions: calls.iter().filter(|c| c.is_some()).count(),
             missing_positions: missing,
+            absent_positions: absent,
             mismatched_positions: mismatched,
             assumed_reference_positions: assumed,
             unknown_allele_positions: unknown,
@@ -322,6 +381,7 @@ fn not_called(gene: &str, why: &str) -> GeneCall {
         phenotypes: Vec::new(),
         matched_positions: 0,
         missing_positions: Vec::new(),
+        absent_positions: 0,
         mismatched_positions: Vec::new(),
         assumed_reference_positions: Vec::new(),
         unknown_allele_positions: Vec::new(),
@@ -365,6 +425,7 @@ fn outside_gene_call(o: &OutsideCall) -> GeneCall {
         phenotypes: o.phenotype.iter().cloned().collect(),
         matched_positions: 0,
         missing_positions: Vec::new(),
+        absent_positions: 0,
         mismatched_positions: Vec::new(),
         assumed_reference_positions: Vec::new(),
         unknown_allele_positions: Vec::new(),

@@ -55,6 +55,13 @@ impl AtomicFile {
             source,
         };
         self.tmp.as_file_mut().flush().map_err(err)?;
+        // Temporary files are created private (0600); a report is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o644))
+                .map_err(err)?;
+        }
         self.tmp.as_file().sync_all().map_err(err)?;
         self.tmp.persist(&self.target).map_err(|e| WriteError {
             path: self.target.clone(),

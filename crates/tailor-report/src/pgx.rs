@@ -20,9 +20,19 @@ pub const TSV_HEADER: &[&str] = &[
     "warnings",
 ];
 
-/// Renders the document as pretty JSON (the `pgx.json` file).
+/// Above this many samples `pgx.json` is written compact: indentation would double a
+/// cohort-sized file for no reader's benefit.
+pub const PRETTY_JSON_MAX_SAMPLES: usize = 10;
+
+/// Renders the document as JSON (the `pgx.json` file): indented for a few samples,
+/// compact for cohorts.
 pub fn to_json(doc: &PgxDocument) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    let mut out = if doc.samples.len() <= PRETTY_JSON_MAX_SAMPLES {
+        serde_json::to_vec_pretty(doc)
+    } else {
+        serde_json::to_vec(doc)
+    }
+    .unwrap_or_default();
     out.push(b'\n');
     out
 }
@@ -59,6 +69,15 @@ pub fn to_tsv(doc: &PgxDocument) -> Vec<u8> {
     out.push('\n');
     for sample in &doc.samples {
         for call in &sample.genes {
+            let absent_assumed = doc
+                .absent_positions
+                .iter()
+                .any(|a| a.gene == call.gene && a.assumed_reference);
+            let (absent_missing, absent_assumed) = if absent_assumed {
+                (0, call.absent_positions)
+            } else {
+                (call.absent_positions, 0)
+            };
             let phenotype = joined(call.diplotypes.iter().filter_map(|d| d.phenotype.clone()));
             let score = joined(
                 call.diplotypes
@@ -86,9 +105,9 @@ pub fn to_tsv(doc: &PgxDocument) -> Vec<u8> {
                 format!("{:?}", call.source).to_lowercase(),
                 call.phased.to_string(),
                 call.matched_positions.to_string(),
-                call.missing_positions.len().to_string(),
+                (call.missing_positions.len() + absent_missing).to_string(),
                 call.mismatched_positions.len().to_string(),
-                call.assumed_reference_positions.len().to_string(),
+                (call.assumed_reference_positions.len() + absent_assumed).to_string(),
                 drugs_unique.join(","),
                 call.warnings.join("; "),
             ];
