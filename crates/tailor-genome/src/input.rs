@@ -1,0 +1,409 @@
+//! What kind of file this is, and its bytes front to back.
+//!
+//! Detection uses magic bytes, never the file name: pipelines name files inconsistently
+//! (`.vcf.gz` that is plain gzip, `.bgz`, `.bcf` without compression), and a wrong guess
+//! would either fail confusingly or, worse, read garbage.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use flate2::read::MultiGzDecoder;
+
+use crate::bgzf;
+use crate::error::{ErrorKind, Fault, FaultResult};
+
+/// How the bytes are compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// Ordinary gzip (not seekable; cannot be indexed).
+    Gzip,
+    /// Blocked gzip, as written by `bgzip` and `bcftools`.
+    Bgzf,
+}
+
+/// Which variant format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Text VCF.
+    Vcf,
+    /// Binary BCF.
+    Bcf,
+}
+
+/// The detected format of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Format {
+    /// VCF or BCF.
+    pub kind: FileKind,
+    /// Compression.
+    pub compression: Compression,
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(crate) const BCF_MAGIC: [u8; 3] = *b"BCF";
+
+/// Looks at the first bytes (inflating them if compressed) to tell what the file is.
+pub(crate) fn detect(path: &Path) -> FaultResult<Format> {
+    let mut file = File::open(path)?;
+    // The reader opens the file again for each pass and seeks in it, which pipes and
+    // devices cannot do; say so instead of failing later with "illegal seek".
+    if !file.metadata()?.is_file() {
+        return Err(Fault::new(ErrorKind::NotVariantFile(
+            "not a regular file (directories, pipes and devices cannot be read; write the \
+             data to a file first)"
+                .to_string(),
+        )));
+    }
+    let start = read_prefix(&mut file, 32)?;
+    if start.is_empty() {
+        return Err(Fault::new(ErrorKind::Empty));
+    }
+    let compression = if start.starts_with(&GZIP_MAGIC) {
+        if bgzf::is_bgzf(&start) {
+            Compression::Bgzf
+        } else {
+            Compression::Gzip
+        }
+    } else {
+        Compression::None
+    };
+    let content = if compression == Compression::None {
+        start
+    } else {
+        let mut input = Input::new(Source::open(path, compression, 0)?);
+        input.ensure(16)?;
+        input.data()[input.position()..].to_vec()
+    };
+    if content.starts_with(&BCF_MAGIC) {
+        return Ok(Format {
+            kind: FileKind::Bcf,
+            compression,
+        });
+    }
+    if content.starts_with(b"#") {
+        // The header parser explains what is wrong with a '#' file that is not VCF.
+        return Ok(Format {
+            kind: FileKind::Vcf,
+            compression,
+        });
+    }
+    let what = if compression == Compression::None {
+        "the file"
+    } else {
+        "the decompressed data"
+    };
+    Err(Fault::new(ErrorKind::NotVariantFile(format!(
+        "{what} starts with {}; a VCF starts with ##fileformat=VCF and a BCF with BCF\\2",
+        describe(&content)
+    ))))
+}
+
+/// Shows the first bytes as text when printable, else as hex.
+fn describe(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(16)];
+    if head.is_empty() {
+        return "nothing (no data)".to_string();
+    }
+    if head
+        .iter()
+        .all(|b| b.is_ascii_graphic() || *b == b' ' || *b == b'\t' || *b == b'\n')
+    {
+        format!("{:?}", String::from_utf8_lossy(head))
+    } else {
+        let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+        format!("bytes {}", hex.join(" "))
+    }
+}
+
+fn read_prefix(file: &mut File, n: usize) -> FaultResult<Vec<u8>> {
+    let mut buf = Vec::with_capacity(n);
+    file.by_ref().take(n as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// The bytes of a file front to back, decompressed.
+pub(crate) enum Source {
+    Plain(File),
+    Gzip(Box<MultiGzDecoder<BufReader<File>>>),
+    Bgzf(bgzf::Stream),
+}
+
+/// How much to read per call from plain or gzip sources.
+const CHUNK: usize = 1 << 20;
+
+/// The longest line or BCF record accepted. Real lines are far shorter (a 100,000-sample
+/// VCF line is ~1 MiB); the cap stops binary garbage without newlines from being buffered
+/// until memory runs out.
+pub(crate) const MAX_LINE: usize = 256 << 20;
+
+pub(crate) fn line_too_long() -> Fault {
+    Fault::new(ErrorKind::InvalidRecord(format!(
+        "a line or record is longer than {} MiB; the file is probably not a VCF or BCF",
+        MAX_LINE >> 20
+    )))
+}
+
+impl Source {
+    /// Opens `path` for reading from the start; `threads` inflating workers for BGZF.
+    pub(crate) fn open(path: &Path, compression: Compression, threads: usize) -> FaultResult<Self> {
+        let file = File::open(path)?;
+        Ok(match compression {
+            Compression::None => Source::Plain(file),
+            Compression::Gzip => Source::Gzip(Box::new(MultiGzDecoder::new(
+                BufReader::with_capacity(CHUNK, file),
+            ))),
+            Compression::Bgzf => Source::Bgzf(bgzf::Stream::new(file, threads)),
+        })
+    }
+
+    /// Appends more bytes to `out`; false at the end of the data.
+    pub(crate) fn fill(&mut self, out: &mut Vec<u8>) -> FaultResult<bool> {
+        let reader: &mut dyn Read = match self {
+            Source::Bgzf(stream) => return stream.fill(out),
+            Source::Plain(file) => file,
+            Source::Gzip(decoder) => decoder.as_mut(),
+        };
+        // `read_to_end` on a `Take` appends without zero-filling the spare capacity first.
+        let got = reader
+            .take(CHUNK as u64)
+            .read_to_end(out)
+            .map_err(gzip_fault)?;
+        Ok(got > 0)
+    }
+
+    /// BGZF blocks inflated so far (0 for other sources).
+    pub(crate) fn blocks_read(&self) -> u64 {
+        match self {
+            Source::Bgzf(stream) => stream.blocks_read(),
+            _ => 0,
+        }
+    }
+}
+
+/// flate2 reports a cut-off stream as `UnexpectedEof` and damage as `InvalidInput` /
+/// `InvalidData`; say so in the user's terms.
+fn gzip_fault(err: std::io::Error) -> Fault {
+    match err.kind() {
+        std::io::ErrorKind::UnexpectedEof => Fault::new(ErrorKind::Truncated(
+            "the gzip stream ends before its end-of-stream marker, so data was cut off".to_string(),
+        )),
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
+            Fault::new(ErrorKind::Corrupt(format!("gzip: {err}")))
+        }
+        _ => Fault::new(ErrorKind::Io(err)),
+    }
+}
+
+/// A growing window over a [`Source`], handing out lines (VCF) or byte runs (BCF).
+pub(crate) struct Input {
+    source: Source,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl Input {
+    pub(crate) fn new(source: Source) -> Self {
+        Self {
+            source,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// The buffered bytes; ranges from [`Input::line`] index into this.
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Position of the next unread byte in [`Input::data`].
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Marks `n` bytes as read.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
+    /// Bytes left unread, for reporting a cut-off record.
+    pub(crate) fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    pub(crate) fn blocks_read(&self) -> u64 {
+        self.source.blocks_read()
+    }
+
+    /// The next line without its `\n`, as a range into [`Input::data`]; `None` at the end.
+    /// A last line without a newline is returned too.
+    pub(crate) fn line(&mut self) -> FaultResult<Option<(usize, usize)>> {
+        let mut scanned = self.pos;
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[scanned..]) {
+                let start = self.pos;
+                let end = scanned + i;
+                self.pos = end + 1;
+                return Ok(Some((start, end)));
+            }
+            if self.eof {
+                if self.pos < self.buf.len() {
+                    let range = (self.pos, self.buf.len());
+                    self.pos = self.buf.len();
+                    return Ok(Some(range));
+                }
+                return Ok(None);
+            }
+            if self.buf.len() - self.pos > MAX_LINE {
+                return Err(line_too_long());
+            }
+            scanned = self.refill()?;
+        }
+    }
+
+    /// Makes at least `n` unread bytes available; false if the data ends first.
+    pub(crate) fn ensure(&mut self, n: usize) -> FaultResult<bool> {
+        if n > MAX_LINE {
+            return Err(line_too_long());
+        }
+        while self.buf.len() - self.pos < n {
+            if self.eof {
+                return Ok(false);
+            }
+            self.refill()?;
+        }
+        Ok(true)
+    }
+
+    /// Moves unread bytes to the front and appends more; returns where unscanned data
+    /// starts.
+    fn refill(&mut self) -> FaultResult<usize> {
+        self.buf.drain(..self.pos);
+        self.pos = 0;
+        let scanned = self.buf.len();
+        if !self.source.fill(&mut self.buf)? {
+            self.eof = true;
+        }
+        Ok(scanned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    const VCF: &[u8] = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+
+    #[test]
+    fn detects_every_container() {
+        let cases: [(Vec<u8>, FileKind, Compression); 5] = [
+            (VCF.to_vec(), FileKind::Vcf, Compression::None),
+            (gzip(VCF), FileKind::Vcf, Compression::Gzip),
+            (bgzf::compress(VCF), FileKind::Vcf, Compression::Bgzf),
+            (
+                b"BCF\x02\x02rest".to_vec(),
+                FileKind::Bcf,
+                Compression::None,
+            ),
+            (
+                bgzf::compress(b"BCF\x02\x02rest"),
+                FileKind::Bcf,
+                Compression::Bgzf,
+            ),
+        ];
+        for (bytes, kind, compression) in cases {
+            let f = write(&bytes);
+            let format = detect(f.path()).unwrap();
+            assert_eq!(format, Format { kind, compression });
+        }
+    }
+
+    #[test]
+    fn rejects_empty_and_garbage() {
+        let f = write(b"");
+        assert!(matches!(
+            detect(f.path()).unwrap_err().kind,
+            ErrorKind::Empty
+        ));
+        let f = write(&[0x7f, b'E', b'L', b'F', 0, 1, 2]);
+        let err = detect(f.path()).unwrap_err();
+        assert!(matches!(err.kind, ErrorKind::NotVariantFile(_)));
+        assert!(err.kind.to_string().contains("7f 45 4c 46"), "{}", err.kind);
+        let dir = tempfile::tempdir().unwrap();
+        let err = detect(dir.path()).unwrap_err();
+        assert!(
+            err.kind.to_string().contains("regular file"),
+            "{}",
+            err.kind
+        );
+        let f = write(&gzip(b"hello world, not a vcf"));
+        let err = detect(f.path()).unwrap_err();
+        assert!(
+            err.kind.to_string().contains("decompressed data"),
+            "{}",
+            err.kind
+        );
+    }
+
+    #[test]
+    fn truncated_plain_gzip_is_an_error() {
+        let text: Vec<u8> = (0..20_000)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let gz = gzip(&text);
+        let f = write(&gz[..gz.len() - 10]);
+        let mut input = Input::new(Source::open(f.path(), Compression::Gzip, 0).unwrap());
+        let err = loop {
+            match input.line() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("a truncated gzip read to the end without error"),
+                Err(e) => break e,
+            }
+        };
+        assert!(
+            matches!(err.kind, ErrorKind::Truncated(_)),
+            "{:?}",
+            err.kind
+        );
+    }
+
+    #[test]
+    fn multi_member_gzip_reads_every_member() {
+        let mut bytes = gzip(b"a\nb\n");
+        bytes.extend(gzip(b"c\n"));
+        let f = write(&bytes);
+        let mut input = Input::new(Source::open(f.path(), Compression::Gzip, 0).unwrap());
+        let mut lines = Vec::new();
+        while let Some((s, e)) = input.line().unwrap() {
+            lines.push(input.data()[s..e].to_vec());
+        }
+        assert_eq!(lines, vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+    }
+
+    #[test]
+    fn last_line_without_newline_is_returned() {
+        let f = write(b"x\ny");
+        let mut input = Input::new(Source::open(f.path(), Compression::None, 0).unwrap());
+        assert_eq!(input.line().unwrap(), Some((0, 1)));
+        let (s, e) = input.line().unwrap().unwrap();
+        assert_eq!(&input.data()[s..e], b"y");
+        assert_eq!(input.line().unwrap(), None);
+    }
+}

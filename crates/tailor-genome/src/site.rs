@@ -1,0 +1,106 @@
+//! One variant record as the engines see it.
+//!
+//! [`Site`] holds only what allele matching needs (position, alleles, filter, genotypes);
+//! everything else in a VCF record (QUAL, most INFO, most FORMAT fields) is skipped by the
+//! reader so that no time is spent parsing it.
+
+mod filter;
+mod genotype;
+
+pub use filter::Filter;
+pub use genotype::Genotype;
+
+/// One VCF/BCF record overlapping the requested targets.
+///
+/// The reader hands out a reused `Site` for each record (so reading allocates nothing per
+/// record once buffers have grown); callers clone what they keep.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Site {
+    /// CHROM as written in the file (compare with [`tailor_core::normalize_chrom`]).
+    pub chrom: String,
+    /// POS, 1-based.
+    pub pos: u64,
+    /// Last reference base the record covers: INFO END for reference blocks and symbolic
+    /// alleles (ALT `.` or `<...>`), else `POS + len(REF) - 1`.
+    pub end: u64,
+    /// The ID column split on `;`; empty for `.`.
+    pub ids: Vec<String>,
+    /// REF.
+    pub ref_allele: String,
+    /// ALT alleles as written (`<NON_REF>`, `<*>`, `*` kept); empty for `.`.
+    pub alts: Vec<String>,
+    /// FILTER.
+    pub filter: Filter,
+    /// One genotype per selected sample, in the order of
+    /// [`VariantReader::samples`](crate::VariantReader::samples).
+    pub genotypes: Vec<Genotype>,
+    /// 1-based line number for text VCF, 1-based record number for BCF, for messages.
+    /// 0 when the record was reached through an index: its number is not known without
+    /// reading everything before it.
+    pub record_number: u64,
+}
+
+impl Site {
+    /// The allele with this index (0 = REF), if the record has it.
+    ///
+    /// ```
+    /// use tailor_genome::Site;
+    /// let site = Site { ref_allele: "A".into(), alts: vec!["G".into()], ..Site::default() };
+    /// assert_eq!(site.allele(0), Some("A"));
+    /// assert_eq!(site.allele(1), Some("G"));
+    /// assert_eq!(site.allele(2), None);
+    /// ```
+    pub fn allele(&self, index: u32) -> Option<&str> {
+        match index {
+            0 => Some(&self.ref_allele),
+            i => self
+                .alts
+                .get(usize::try_from(i - 1).ok()?)
+                .map(String::as_str),
+        }
+    }
+
+    /// True when ALT says the record is a reference block or symbolic, i.e. when its span
+    /// comes from INFO END rather than from REF.
+    pub(crate) fn span_from_info_end(alts: &[String]) -> bool {
+        alts.is_empty() || alts.iter().any(|a| a.starts_with('<'))
+    }
+}
+
+/// Refills `dst` with `items`, reusing the `String` allocations already in it.
+pub(crate) fn refill_strings<'a>(dst: &mut Vec<String>, items: impl Iterator<Item = &'a str>) {
+    let mut n = 0;
+    for item in items {
+        if let Some(slot) = dst.get_mut(n) {
+            slot.clear();
+            slot.push_str(item);
+        } else {
+            dst.push(item.to_string());
+        }
+        n += 1;
+    }
+    dst.truncate(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refill_reuses_and_truncates() {
+        let mut v = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        refill_strings(&mut v, ["x", "y"].into_iter());
+        assert_eq!(v, vec!["x", "y"]);
+        refill_strings(&mut v, ["1", "2", "3", "4"].into_iter());
+        assert_eq!(v, vec!["1", "2", "3", "4"]);
+    }
+
+    #[test]
+    fn span_rule_matches_symbolic_and_missing_alt() {
+        assert!(Site::span_from_info_end(&[]));
+        assert!(Site::span_from_info_end(&["<NON_REF>".into()]));
+        assert!(Site::span_from_info_end(&["G".into(), "<*>".into()]));
+        assert!(!Site::span_from_info_end(&["*".into()]));
+        assert!(!Site::span_from_info_end(&["G".into()]));
+    }
+}
