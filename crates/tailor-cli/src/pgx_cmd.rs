@@ -71,8 +71,14 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
             .map(|p| p.display().to_string())
             .collect(),
         absent_positions: run.absent_positions,
+        warnings: run.warnings,
         samples: run.samples,
     };
+    if !args.quiet {
+        for w in &doc.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     // Both files are fully written before either appears under its final name.

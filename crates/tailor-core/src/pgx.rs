@@ -219,6 +219,8 @@ pub struct PgxDocument {
     pub inputs: Vec<String>,
     /// Per gene, definition positions absent from every input (same for all samples).
     pub absent_positions: Vec<AbsentPositions>,
+    /// Warnings about the run as a whole (inputs, indexes).
+    pub warnings: Vec<String>,
     /// One result per sample, in input order.
     pub samples: Vec<PgxSampleResult>,
 }

@@ -17,7 +17,9 @@ pub struct CollectOptions {
     /// Samples to read (default: all).
     pub samples: Option<Vec<String>>,
     /// Treat loci absent from the input as homozygous reference (for variant-only VCFs
-    /// from joint calling). Each assumed locus is reported.
+    /// from joint calling). Each assumed locus is reported. Applied only to genes with
+    /// at least one definition locus in the input, so that a gene the input does not
+    /// cover at all stays uncalled.
     pub absent_is_reference: bool,
     /// Ignore records whose FILTER is set and not PASS (their loci become missing).
     /// Without it, such records are used and a warning names them.
@@ -81,6 +83,8 @@ pub struct FileRead {
     pub records_matched: u64,
     /// Whether an index was used.
     pub used_index: bool,
+    /// Why an index beside the file was not used (stale, or does not fit the data).
+    pub index_problem: Option<String>,
 }
 
 /// Errors while collecting genotypes.
@@ -333,6 +337,7 @@ pub fn collect(
             records_scanned: stats.records_scanned,
             records_matched: stats.records_matched,
             used_index: stats.used_index,
+            index_problem: reader.index_problem().map(str::to_string),
         });
     }
 
@@ -364,6 +369,12 @@ pub fn collect(
 
     if options.absent_is_reference {
         for (g, per_sample) in seen.iter().enumerate() {
+            // A gene with no definition position in any input gives no sign that the
+            // input covers it (e.g. a chromosome missing from the files): assuming
+            // reference there would invent a normal result from no data.
+            if !present[g].iter().any(|p| *p) {
+                continue;
+            }
             for (s, per_locus) in per_sample.iter().enumerate() {
                 for (l, was_seen) in per_locus.iter().enumerate() {
                     // Only loci with no record at all for this sample: a record that was

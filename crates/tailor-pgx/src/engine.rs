@@ -25,6 +25,8 @@ pub struct PgxRun {
     pub samples: Vec<PgxSampleResult>,
     /// Per gene, definition positions no input had a record for.
     pub absent_positions: Vec<AbsentPositions>,
+    /// Warnings about the run as a whole (e.g. an index that could not be used).
+    pub warnings: Vec<String>,
 }
 
 /// Options for a run.
@@ -99,7 +101,17 @@ impl<'kb> PgxEngine<'kb> {
                 collected.samples.len(),
             ));
         }
+        let warnings = collected
+            .files
+            .iter()
+            .filter_map(|f| {
+                f.index_problem.as_ref().map(|p| {
+                    format!("{}: index not used ({p}); the file was read in full", f.path.display())
+                })
+            })
+            .collect();
         Ok(PgxRun {
+            warnings,
             samples: self.call_collected(&collected, outside_calls, options),
             absent_positions: self.absent_positions(&collected, options, outside_calls),
         })
@@ -137,7 +149,8 @@ impl<'kb> PgxEngine<'kb> {
             if !positions.is_empty() {
                 out.push(AbsentPositions {
                     gene: model.gene.clone(),
-                    assumed_reference: options.collect.absent_is_reference,
+                    assumed_reference: options.collect.absent_is_reference
+                        && collected.present[g].iter().any(|p| *p),
                     positions,
                 });
             }
@@ -301,7 +314,9 @@ impl<'kb> PgxEngine<'kb> {
             .collect();
         if let Some(reason) = &m.no_call {
             warnings.push(match reason {
-                NoCallReason::NoData => "no data for any position of this gene".to_string(),
+                NoCallReason::NoData => {
+                    "no position of this gene is in the input (not covered); not called".to_string()
+                }
                 NoCallReason::MissingRequired(loci) => format!(
                     "required position(s) missing: {}",
                     loci.iter()

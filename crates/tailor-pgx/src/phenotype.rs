@@ -861,37 +861,33 @@ fn haplotype(kb: &PgxKnowledge, gene: &str, name: &str, source: GuidelineSource)
 /// distinguishes DPWG's DPYD table (keyed `2.0 (Normal Metabolizer)`, no scores) — the
 /// case PharmCAT special-cases by gene and source.
 fn is_matched_by_activity_score(gp: &GenePhenotype) -> bool {
-    gp.is_activity_scored() && gp.diplotypes().any(|d| d.activity_score.is_some())
+    gp.is_activity_scored() && gp.rows_have_activity_scores()
 }
 
 /// Every phenotype (gene result) whose rows have lookup key `score`, sorted.
 fn phenotypes_for_activity_score(gp: &GenePhenotype, score: &str) -> Vec<String> {
-    let mut out: Vec<String> = gp
-        .diplotypes()
-        .filter(|d| d.lookup_key == Some(score))
-        .filter_map(|d| d.gene_result.map(str::to_string))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    gp.results_for_lookup_key(score).to_vec()
 }
 
-/// Every activity score of rows whose phenotype is one of `phenotypes`, sorted.
+/// Every activity score of rows whose phenotype is one of `phenotypes`, in numeric order.
 fn activity_scores_for_phenotypes(gp: &GenePhenotype, phenotypes: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = gp
-        .diplotypes()
-        .filter(|d| {
-            d.gene_result
-                .is_some_and(|g| phenotypes.iter().any(|p| p == g))
-        })
-        .filter_map(|d| d.activity_score.map(str::to_string))
-        .collect();
-    let value = |s: &str| s.trim_start_matches(['>', '\u{2265}']).parse::<f64>().ok();
-    out.sort_by(|a, b| match (value(a), value(b)) {
-        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        _ => a.cmp(b),
-    });
-    out.dedup();
+    let mut out: Vec<String> = Vec::new();
+    for p in phenotypes {
+        for s in gp.activity_scores_for_result(p) {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+    }
+    if phenotypes.len() > 1 {
+        let value = |s: &str| s.trim_start_matches(['>', '\u{2265}']).parse::<f64>().ok();
+        out.sort_by(|a, b| match (value(a), value(b)) {
+            (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => a.cmp(b),
+        });
+    }
     out
 }
 
