@@ -279,3 +279,10 @@ pub(crate) fn import_all(listed: &[Listed]) -> Result<Imported, Error> {
         versions,
     })
 }
+
+/// Reads one named-allele definition file (PharmCAT's `<GENE>_translation.json`
+/// format) outside a knowledge-base build: for custom or test definitions.
+pub fn read_definition_file(path: &std::path::Path) -> Result<GeneDefinition, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", e))?;
+    import::definition(path, &bytes)
+}

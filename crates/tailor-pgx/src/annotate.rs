@@ -1,109 +1,119 @@
 //! From gene calls to the reported sample result: functions, phenotypes, activity
-//! scores and drug recommendations.
+//! scores and drug recommendations, using [`crate::phenotype`] and
+//! [`crate::recommendation`].
 
-use crate::matcher::DiplotypeMatch;
 use crate::model::GeneModel;
-use tailor_core::pgx::{DiplotypeCall, GeneCall, HaplotypeCall, PgxSampleResult};
+use crate::phenotype::{annotate, DiplotypeInput};
+use tailor_core::pgx::{CallSource, DiplotypeCall, GeneCall, PgxSampleResult};
 use tailor_kb::pgx::{GuidelineSource, PgxKnowledge};
 
-/// How severe an allele's function is, lower = less function. Activity values are used
-/// when the gene has them (DPYD: 0, 0.5, 1); otherwise the function wording.
-fn function_rank(kb: &PgxKnowledge, gene: &str, allele: &str) -> f64 {
-    let table = kb.phenotype(GuidelineSource::Cpic, gene);
-    if let Some(v) = table
-        .and_then(|t| t.activity_value(allele))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-    {
-        return v;
-    }
-    let f = table
-        .and_then(|t| t.haplotype_function(allele))
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if f.contains("no function") || f.starts_with("malignant hyperthermia") {
-        0.0
-    } else if f.contains("decreased") {
-        0.5
-    } else if f.contains("increased") {
-        1.5
-    } else if f.contains("uncertain") || f.contains("unknown") || f.is_empty() {
-        // Unknown function must not outrank a known deficient allele, nor hide one.
-        0.9
-    } else {
-        1.0
-    }
-}
+/// Genes that guidelines need but that are never called from a VCF. Without an outside
+/// call they are reported as not called, so that their drugs say so plainly.
+const OUTSIDE_ONLY_GENES: &[&str] = &["HLA-A", "HLA-B", "MT-RNR1"];
 
-/// Picks the diplotype of a lowest-function gene from the unphased list of variant
-/// alleles found: with one or two copies in all, the alleles themselves (filled with
-/// the reference); with more, the two with the lowest function, as CPIC's DPYD
-/// guidance prescribes.
+/// The diplotype of a lowest-function gene (DPYD, RYR1) from the unphased list of
+/// variant alleles found (`(allele index, copies)`): the two lowest-function alleles,
+/// with the reference filling a strand when fewer than two were found.
 pub fn lowest_function_diplotype(
     kb: &PgxKnowledge,
     model: &GeneModel,
     list: &[(usize, u8)],
 ) -> Option<DiplotypeCall> {
     let reference = model.reference_index()?;
-    let mut copies: Vec<usize> = Vec::new();
+    let mut alleles = Vec::new();
     for (h, n) in list.iter().filter(|(h, _)| *h != reference) {
         for _ in 0..*n {
-            copies.push(*h);
+            alleles.push(model.alleles[*h].name.clone());
         }
     }
-    copies.sort_by(|a, b| {
-        function_rank(kb, &model.gene, &model.alleles[*a].name)
-            .total_cmp(&function_rank(kb, &model.gene, &model.alleles[*b].name))
-            .then(a.cmp(b))
-    });
-    copies.truncate(2);
-    while copies.len() < 2 {
-        copies.push(reference);
-    }
-    copies.sort();
-    let d = DiplotypeMatch {
-        hap1: vec![copies[0]],
-        hap2: Some(vec![copies[1]]),
-        score: 0,
-    };
-    let hap = |h: usize| HaplotypeCall {
-        name: model.alleles[h].name.clone(),
-        function: None,
-        activity_value: None,
-    };
-    Some(DiplotypeCall {
-        label: crate::matcher::diplotype_label(model, &d),
-        allele1: hap(copies[0]),
-        allele2: Some(hap(copies[1])),
-        score: 0,
-        phenotype: None,
-        activity_score: None,
-        lookup_key: None,
-    })
+    let input = DiplotypeInput::UnphasedAlleles(alleles);
+    Some(annotate(kb, &model.gene, &input, GuidelineSource::Cpic).to_call(0))
 }
 
-/// Completes a sample's gene calls with phenotypes and adds drug recommendations.
-pub fn annotate_sample(
-    kb: &PgxKnowledge,
-    sample: &str,
-    mut genes: Vec<GeneCall>,
-) -> PgxSampleResult {
-    let _ = kb;
+/// What the phenotype tables are asked about for one reported diplotype.
+fn input_for(call: &GeneCall, d: &DiplotypeCall) -> DiplotypeInput {
+    match call.source {
+        CallSource::OutsideCall => DiplotypeInput::Outside {
+            alleles: std::iter::once(d.allele1.name.clone())
+                .chain(d.allele2.as_ref().map(|h| h.name.clone()))
+                .filter(|a| !a.is_empty())
+                .collect(),
+            phenotype: d.phenotype.clone(),
+            activity_score: d.activity_score.clone(),
+        },
+        CallSource::Vcf => DiplotypeInput::Called {
+            allele1: d.allele1.name.clone(),
+            allele2: d.allele2.as_ref().map(|h| h.name.clone()),
+        },
+    }
+}
+
+/// Completes a sample's gene calls with functions, phenotypes and activity scores (CPIC
+/// tables) and adds the CPIC and DPWG drug recommendations.
+pub fn annotate_sample(kb: &PgxKnowledge, sample: &str, mut genes: Vec<GeneCall>) -> PgxSampleResult {
+    for gene in OUTSIDE_ONLY_GENES {
+        if !genes.iter().any(|g| g.gene == *gene) {
+            genes.push(not_called(
+                gene,
+                "not called from VCF; supply an outside call (e.g. HLA typing, MT-RNR1 genotyping) with --outside-calls",
+            ));
+        }
+    }
+    genes.sort_by(|a, b| a.gene.cmp(&b.gene));
     for g in &mut genes {
-        let mut phenotypes: Vec<String> = g.phenotypes.clone();
-        for d in &g.diplotypes {
-            if let Some(p) = &d.phenotype {
-                if !phenotypes.contains(p) {
-                    phenotypes.push(p.clone());
-                }
+        let source = g.source;
+        let call_view = g.clone();
+        for d in &mut g.diplotypes {
+            let a = annotate(kb, &g.gene, &input_for(&call_view, d), GuidelineSource::Cpic)
+                .to_call(d.score);
+            d.allele1.function = a.allele1.function;
+            d.allele1.activity_value = a.allele1.activity_value;
+            if let (Some(mine), Some(theirs)) = (d.allele2.as_mut(), a.allele2) {
+                mine.function = theirs.function;
+                mine.activity_value = theirs.activity_value;
+            }
+            d.phenotype = a.phenotype;
+            d.activity_score = a.activity_score;
+            d.lookup_key = a.lookup_key;
+            if source == CallSource::OutsideCall && d.label.is_empty() {
+                d.label = a.label;
             }
         }
-        g.phenotypes = phenotypes;
+        let mut phenotypes: Vec<String> = Vec::new();
+        for p in g.diplotypes.iter().filter_map(|d| d.phenotype.clone()) {
+            if !phenotypes.contains(&p) {
+                phenotypes.push(p);
+            }
+        }
+        if !phenotypes.is_empty() {
+            g.phenotypes = phenotypes;
+        }
     }
+    let recommendations = crate::recommendation::recommend(kb, &genes);
     PgxSampleResult {
         sample: sample.to_string(),
         sex: None,
         genes,
-        recommendations: Vec::new(),
+        recommendations,
         warnings: Vec::new(),
+    }
+}
+
+/// A gene that was not called, with the reason.
+pub fn not_called(gene: &str, why: &str) -> GeneCall {
+    GeneCall {
+        gene: gene.to_string(),
+        source: CallSource::Vcf,
+        phased: false,
+        diplotypes: Vec::new(),
+        phenotypes: Vec::new(),
+        matched_positions: 0,
+        missing_positions: Vec::new(),
+        absent_positions: 0,
+        mismatched_positions: Vec::new(),
+        assumed_reference_positions: Vec::new(),
+        unknown_allele_positions: Vec::new(),
+        uncallable_alleles: Vec::new(),
+        warnings: vec![why.to_string()],
     }
 }

@@ -214,7 +214,7 @@ impl<'kb> PgxEngine<'kb> {
                 .iter()
                 .find(|(gene, _)| *gene == model.gene && !options.call_cyp2d6)
             {
-                genes.push(not_called(&model.gene, why));
+                genes.push(crate::annotate::not_called(&model.gene, why));
                 continue;
             }
             let calls = &collected.calls[g][s];
@@ -387,51 +387,28 @@ impl<'kb> PgxEngine<'kb> {
     }
 }
 
-fn not_called(gene: &str, why: &str) -> GeneCall {
-    GeneCall {
-        gene: gene.to_string(),
-        source: CallSource::Vcf,
-        phased: false,
-        diplotypes: Vec::new(),
-        phenotypes: Vec::new(),
-        matched_positions: 0,
-        missing_positions: Vec::new(),
-        absent_positions: 0,
-        mismatched_positions: Vec::new(),
-        assumed_reference_positions: Vec::new(),
-        unknown_allele_positions: Vec::new(),
-        uncallable_alleles: Vec::new(),
-        warnings: vec![why.to_string()],
-    }
-}
-
 fn outside_gene_call(o: &OutsideCall) -> GeneCall {
     let hap = |a: &String| HaplotypeCall {
         name: a.clone(),
         function: None,
         activity_value: None,
     };
-    let diplotypes = match o.alleles.as_slice() {
-        [] => Vec::new(),
-        [a] => vec![DiplotypeCall {
-            label: a.clone(),
-            allele1: hap(a),
-            allele2: None,
-            score: 0,
-            phenotype: o.phenotype.clone(),
-            activity_score: o.activity_score.clone(),
-            lookup_key: None,
-        }],
-        [a, b, ..] => vec![DiplotypeCall {
-            label: format!("{a}/{b}"),
-            allele1: hap(a),
-            allele2: Some(hap(b)),
-            score: 0,
-            phenotype: o.phenotype.clone(),
-            activity_score: o.activity_score.clone(),
-            lookup_key: None,
-        }],
+    // A phenotype- or activity-only call has a diplotype with no allele names; the
+    // annotation step fills its label from the phenotype tables.
+    let (label, a1, a2) = match o.alleles.as_slice() {
+        [] => (String::new(), String::new(), None),
+        [a] => (a.clone(), a.clone(), None),
+        [a, b, ..] => (format!("{a}/{b}"), a.clone(), Some(b.clone())),
     };
+    let diplotypes = vec![DiplotypeCall {
+        label,
+        allele1: hap(&a1),
+        allele2: a2.as_ref().map(hap),
+        score: 0,
+        phenotype: o.phenotype.clone(),
+        activity_score: o.activity_score.clone(),
+        lookup_key: None,
+    }];
     GeneCall {
         gene: o.gene.clone(),
         source: CallSource::OutsideCall,

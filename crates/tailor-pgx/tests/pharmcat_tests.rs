@@ -23,7 +23,37 @@ fn shared_data() -> PathBuf {
 
 /// Differences from PharmCAT's assertions that are understood, with the reason.
 /// Key: (vcf, gene, sample).
-const EXPLAINED: &[(&str, &str, &str, &str)] = &[];
+const EXPLAINED: &[(&str, &str, &str, &str)] = &[
+    (
+        "tests/haplotype/SLCO1B1/s1s15.vcf",
+        "SLCO1B1",
+        "",
+        "*52, *56 and *57 differ from *37 only at positions (21200673, 21141575, 21172675) this \
+         test VCF does not contain; on the positions present they are indistinguishable from *37, \
+         so Tailor reports *5/*52, *5/*56 and *5/*57 as equal-scoring alternatives instead of \
+         dropping them. The Java assertion lists only the alleles that existed when it was written.",
+    ),
+    (
+        "tests/haplotype/SLCO1B1/s1as15s1bs5missing.vcf",
+        "SLCO1B1",
+        "",
+        "same as s1s15.vcf: *52/*56/*57 are indistinguishable from *37 on the positions present",
+    ),
+    (
+        "tests/haplotype/SLCO1B1/s1as15s1bs5twomissing.vcf",
+        "SLCO1B1",
+        "",
+        "same as s1s15.vcf: *52/*56/*57 are indistinguishable from *37 on the positions present",
+    ),
+    (
+        "tests/haplotype/TPMT/s15offdata.vcf",
+        "TPMT",
+        "",
+        "the only variant is an insertion allele at rs9333570 that no TPMT definition documents; \
+         this PharmCAT 2.x assertion expects no call, while PharmCAT 3 (and Tailor) read \
+         undocumented TPMT alleles as reference with a warning, giving *1/*1",
+    ),
+];
 
 struct Row {
     vcf: String,
@@ -78,16 +108,17 @@ fn expected_set(expected: &str) -> BTreeSet<String> {
     expected.split(" OR ").map(normalise).collect()
 }
 
-fn model_for(row: &Row, kb: &tailor_kb::KnowledgeBase, root: &Path) -> GeneModel {
+/// The gene model a row runs against; `Err` when a test-only definition file fails
+/// Tailor's import checks (reported, never silently skipped).
+fn model_for(row: &Row, kb: &tailor_kb::KnowledgeBase, root: &Path) -> Result<GeneModel, String> {
     let exemptions = option(&row.options, "exemptions") != Some("false");
     let def = if row.definition.starts_with("definition/alleles/") {
         kb.pgx().definition(&row.gene).expect("gene definition").clone()
     } else {
-        tailor_kb::pgx::read_definition_file(&root.join(&row.definition))
-            .unwrap_or_else(|e| panic!("{}: {e}", row.definition))
+        tailor_kb::pgx::read_definition_file(&root.join(&row.definition)).map_err(|e| e.to_string())?
     };
     let exemption = if exemptions { kb.pgx().exemption(&row.gene) } else { None };
-    GeneModel::from_definition(&def, exemption).expect("model")
+    GeneModel::from_definition(&def, exemption).map_err(|e| e.to_string())
 }
 
 fn call(row: &Row, model: &GeneModel, root: &Path) -> BTreeSet<String> {
@@ -134,7 +165,13 @@ fn run_fixture(file: &str) -> (usize, Vec<String>, Vec<String>) {
     let mut research = Vec::new();
     let mut seen_explained = BTreeSet::new();
     for row in rows(file) {
-        let model = model_for(&row, &kb, &root);
+        let model = match model_for(&row, &kb, &root) {
+            Ok(m) => m,
+            Err(e) => {
+                research.push(format!("{} {}: test definition rejected by import checks: {e}", row.vcf, row.gene));
+                continue;
+            }
+        };
         let got = call(&row, &model, &root);
         let want = expected_set(&row.expected);
         if got == want {
@@ -171,7 +208,7 @@ fn pharmcat_java_test_expectations() {
     let (agree, unexplained, research) = run_fixture("pharmcat_expected_calls.tsv");
     eprintln!("agree: {agree}");
     for r in &research {
-        eprintln!("research-mode combination (not supported): {r}");
+        eprintln!("not comparable (research-mode combinations or invalid test definition): {r}");
     }
     for u in &unexplained {
         eprintln!("DIFFERENCE: {u}");
