@@ -5,6 +5,7 @@
 //! (never a silent pick among ties), the positions that were missing or disagreed with
 //! the definition, and each drug's recommendation with its source and strength.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 pub const PGX_SCHEMA_VERSION: &str = "1.0.0";
 
 /// Where a gene call came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallSource {
     /// Named-allele matching on the sample's VCF.
@@ -24,7 +25,7 @@ pub enum CallSource {
 }
 
 /// One haplotype of a diplotype, with its function from the phenotype tables.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HaplotypeCall {
     /// Allele name as the definition spells it (`*17`, `c.2846A>T`, `Reference`).
     pub name: String,
@@ -37,7 +38,7 @@ pub struct HaplotypeCall {
 }
 
 /// One candidate diplotype for a gene.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DiplotypeCall {
     /// Display label, e.g. `*1/*17`; `*1` alone for a hemizygous call.
     pub label: String,
@@ -61,7 +62,7 @@ pub struct DiplotypeCall {
 }
 
 /// A definition position and how the sample looked there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PositionReport {
     /// Chromosome as the definition names it (`chr10`).
     pub chromosome: String,
@@ -81,7 +82,7 @@ pub struct PositionReport {
 }
 
 /// The result for one gene of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GeneCall {
     /// HGNC gene symbol.
     pub gene: String,
@@ -119,7 +120,7 @@ pub struct GeneCall {
 pub type Classification = String;
 
 /// A drug recommendation from a CPIC or DPWG guideline for one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DrugRecommendation {
     /// Drug name (lower case, as in the guideline).
     pub drug: String,
@@ -157,7 +158,7 @@ pub struct DrugRecommendation {
 }
 
 /// Everything Tailor says about one sample's pharmacogenomics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PgxSampleResult {
     /// Sample identifier as in the VCF header.
     pub sample: String,
@@ -173,7 +174,7 @@ pub struct PgxSampleResult {
 }
 
 /// Provenance of the knowledge used for a run: stated in every report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KnowledgeProvenance {
     /// Version of the compiled knowledge base (content hash based).
     pub kb_version: String,
@@ -182,7 +183,7 @@ pub struct KnowledgeProvenance {
 }
 
 /// One knowledge source as it was compiled into the KB.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceVersion {
     /// Short name, e.g. `PharmCAT allele definitions`.
     pub name: String,
@@ -195,7 +196,7 @@ pub struct SourceVersion {
 }
 
 /// Definition positions of one gene that no input file has a record for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AbsentPositions {
     /// Gene symbol.
     pub gene: String,
@@ -207,7 +208,7 @@ pub struct AbsentPositions {
 }
 
 /// The `pgx.json` document: one per run, covering all samples.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PgxDocument {
     /// Schema version ([`PGX_SCHEMA_VERSION`]).
     pub schema_version: String,
@@ -223,4 +224,34 @@ pub struct PgxDocument {
     pub warnings: Vec<String>,
     /// One result per sample, in input order.
     pub samples: Vec<PgxSampleResult>,
+}
+
+/// The JSON Schema of `pgx.json` ([`PgxDocument`]), as published in
+/// `docs/schema/pgx.schema.json`.
+pub fn pgx_json_schema() -> String {
+    let schema = schemars::schema_for!(PgxDocument);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    /// The published schema file must be what the types say; regenerate it with
+    /// `TAILOR_UPDATE_SCHEMA=1 cargo test -p tailor-core`.
+    #[test]
+    fn published_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/pgx.schema.json");
+        let current = super::pgx_json_schema();
+        if std::env::var_os("TAILOR_UPDATE_SCHEMA").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &current).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == current,
+            "docs/schema/pgx.schema.json is out of date; run TAILOR_UPDATE_SCHEMA=1 cargo test -p tailor-core"
+        );
+        assert!(current.contains("\"schema_version\""));
+    }
 }

@@ -111,11 +111,14 @@ pub enum CollectError {
     },
 }
 
+/// The (gene, locus) pairs at one position.
+type PositionHits = (u64, Vec<(usize, usize)>);
+
 /// Where each definition position sits in the gene models: per normalised chromosome,
 /// positions sorted, each with its (gene, locus) pairs.
 #[derive(Default)]
 struct LocusIndex {
-    by_chrom: HashMap<String, Vec<(u64, Vec<(usize, usize)>)>>,
+    by_chrom: HashMap<String, Vec<PositionHits>>,
     len: usize,
 }
 
@@ -159,7 +162,7 @@ fn locus_index(models: &[GeneModel]) -> (LocusIndex, Targets) {
     let mut index = LocusIndex::default();
     for (chrom, positions) in map {
         index.len += positions.len();
-        let mut v: Vec<(u64, Vec<(usize, usize)>)> = positions.into_iter().collect();
+        let mut v: Vec<PositionHits> = positions.into_iter().collect();
         v.sort_by_key(|(p, _)| *p);
         index.by_chrom.insert(chrom, v);
     }

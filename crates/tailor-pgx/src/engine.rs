@@ -325,7 +325,26 @@ impl<'kb> PgxEngine<'kb> {
                         .join(", ")
                 ),
                 NoCallReason::NoMatch => {
-                    "the genotypes match no combination of defined alleles".to_string()
+                    let variant: Vec<String> = calls
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(l, c)| {
+                            let c = c.as_ref()?;
+                            (c.a != 0 || c.b_or_a() != 0).then(|| {
+                                let locus = &model.loci[l];
+                                format!(
+                                    "{}{} {}",
+                                    locus.position,
+                                    locus.rsid.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                                    c.display(&tables[l])
+                                )
+                            })
+                        })
+                        .collect();
+                    format!(
+                        "the genotypes match no pair of defined alleles (a novel or undefined combination); non-reference positions: {}",
+                        if variant.is_empty() { "none".to_string() } else { variant.join(", ") }
+                    )
                 }
             });
         }

@@ -127,7 +127,7 @@ fn call(row: &Row, model: &GeneModel, root: &Path) -> BTreeSet<String> {
         ..CollectOptions::default()
     };
     let vcf = root.join(&row.vcf);
-    let collected = match collect(std::slice::from_ref(model), &[vcf.clone()], &options, |_| {}) {
+    let collected = match collect(std::slice::from_ref(model), std::slice::from_ref(&vcf), &options, |_| {}) {
         Ok(c) => c,
         Err(e) => return BTreeSet::from([format!("<error: {e}>")]),
     };

@@ -152,19 +152,17 @@ pub fn terminal_summary(doc: &PgxDocument, max_samples: usize) -> String {
                 flags.join(", ")
             );
         }
-        let actionable: Vec<String> = sample
-            .recommendations
-            .iter()
-            .filter(|r| r.actionable)
-            .map(|r| format!("{} ({})", r.drug, r.source))
-            .collect();
-        if actionable.is_empty() {
-            let _ = writeln!(out, "  drugs: no actionable recommendation");
+        let matched: Vec<&tailor_core::pgx::DrugRecommendation> =
+            sample.recommendations.iter().filter(|r| r.actionable).collect();
+        let count = |source: &str| matched.iter().filter(|r| r.source == source).count();
+        if matched.is_empty() {
+            let _ = writeln!(out, "  drugs: no recommendation applies to these genotypes");
         } else {
             let _ = writeln!(
                 out,
-                "  drugs with recommendations: {}",
-                actionable.join(", ")
+                "  drug recommendations matched: {} CPIC, {} DPWG (full text in pgx.json)",
+                count("CPIC"),
+                count("DPWG")
             );
         }
     }
