@@ -50,7 +50,11 @@ fn input_for(call: &GeneCall, d: &DiplotypeCall) -> DiplotypeInput {
 
 /// Completes a sample's gene calls with functions, phenotypes and activity scores (CPIC
 /// tables) and adds the CPIC and DPWG drug recommendations.
-pub fn annotate_sample(kb: &PgxKnowledge, sample: &str, mut genes: Vec<GeneCall>) -> PgxSampleResult {
+pub fn annotate_sample(
+    kb: &PgxKnowledge,
+    sample: &str,
+    mut genes: Vec<GeneCall>,
+) -> PgxSampleResult {
     for gene in OUTSIDE_ONLY_GENES {
         if !genes.iter().any(|g| g.gene == *gene) {
             genes.push(not_called(
@@ -64,8 +68,13 @@ pub fn annotate_sample(kb: &PgxKnowledge, sample: &str, mut genes: Vec<GeneCall>
         let source = g.source;
         let call_view = g.clone();
         for d in &mut g.diplotypes {
-            let a = annotate(kb, &g.gene, &input_for(&call_view, d), GuidelineSource::Cpic)
-                .to_call(d.score);
+            let a = annotate(
+                kb,
+                &g.gene,
+                &input_for(&call_view, d),
+                GuidelineSource::Cpic,
+            )
+            .to_call(d.score);
             d.allele1.function = a.allele1.function;
             d.allele1.activity_value = a.allele1.activity_value;
             if let (Some(mine), Some(theirs)) = (d.allele2.as_mut(), a.allele2) {

@@ -106,7 +106,10 @@ impl<'kb> PgxEngine<'kb> {
             .iter()
             .filter_map(|f| {
                 f.index_problem.as_ref().map(|p| {
-                    format!("{}: index not used ({p}); the file was read in full", f.path.display())
+                    format!(
+                        "{}: index not used ({p}); the file was read in full",
+                        f.path.display()
+                    )
                 })
             })
             .collect();

@@ -66,7 +66,9 @@ struct Row {
 }
 
 fn rows(file: &str) -> Vec<Row> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(file);
     let text = std::fs::read_to_string(&path).expect("fixture");
     text.lines()
         .skip(1)
@@ -113,11 +115,19 @@ fn expected_set(expected: &str) -> BTreeSet<String> {
 fn model_for(row: &Row, kb: &tailor_kb::KnowledgeBase, root: &Path) -> Result<GeneModel, String> {
     let exemptions = option(&row.options, "exemptions") != Some("false");
     let def = if row.definition.starts_with("definition/alleles/") {
-        kb.pgx().definition(&row.gene).expect("gene definition").clone()
+        kb.pgx()
+            .definition(&row.gene)
+            .expect("gene definition")
+            .clone()
     } else {
-        tailor_kb::pgx::read_definition_file(&root.join(&row.definition)).map_err(|e| e.to_string())?
+        tailor_kb::pgx::read_definition_file(&root.join(&row.definition))
+            .map_err(|e| e.to_string())?
     };
-    let exemption = if exemptions { kb.pgx().exemption(&row.gene) } else { None };
+    let exemption = if exemptions {
+        kb.pgx().exemption(&row.gene)
+    } else {
+        None
+    };
     GeneModel::from_definition(&def, exemption).map_err(|e| e.to_string())
 }
 
@@ -127,7 +137,12 @@ fn call(row: &Row, model: &GeneModel, root: &Path) -> BTreeSet<String> {
         ..CollectOptions::default()
     };
     let vcf = root.join(&row.vcf);
-    let collected = match collect(std::slice::from_ref(model), std::slice::from_ref(&vcf), &options, |_| {}) {
+    let collected = match collect(
+        std::slice::from_ref(model),
+        std::slice::from_ref(&vcf),
+        &options,
+        |_| {},
+    ) {
         Ok(c) => c,
         Err(e) => return BTreeSet::from([format!("<error: {e}>")]),
     };
@@ -168,7 +183,10 @@ fn run_fixture(file: &str) -> (usize, Vec<String>, Vec<String>) {
         let model = match model_for(&row, &kb, &root) {
             Ok(m) => m,
             Err(e) => {
-                research.push(format!("{} {}: test definition rejected by import checks: {e}", row.vcf, row.gene));
+                research.push(format!(
+                    "{} {}: test definition rejected by import checks: {e}",
+                    row.vcf, row.gene
+                ));
                 continue;
             }
         };
@@ -214,7 +232,11 @@ fn pharmcat_java_test_expectations() {
         eprintln!("DIFFERENCE: {u}");
     }
     assert!(agree > 0);
-    assert!(unexplained.is_empty(), "{} unexplained differences", unexplained.len());
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained differences",
+        unexplained.len()
+    );
 }
 
 #[test]
@@ -224,5 +246,9 @@ fn pharmcat_example_outputs() {
         eprintln!("DIFFERENCE: {u}");
     }
     assert!(agree > 30, "only {agree} example calls agree");
-    assert!(unexplained.is_empty(), "{} unexplained differences", unexplained.len());
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained differences",
+        unexplained.len()
+    );
 }
