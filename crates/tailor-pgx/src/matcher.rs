@@ -262,33 +262,29 @@ pub fn match_gene(
 impl<'a> SampleView<'a> {
     fn new(avail: Vec<(usize, LocusGenotype)>, compiled: &'a CompiledGene) -> Self {
         let haploid = avail.iter().all(|(_, g)| g.b.is_none());
+        // Heterozygous loci are grouped into blocks whose orientation is decided
+        // together: phased loci by phase set (all phased loci without PS share one
+        // block), each unphased heterozygous locus alone. Homozygous loci need none.
+        let mut phased_blocks: Vec<(Option<u64>, usize)> = Vec::new();
         let mut block = Vec::with_capacity(avail.len());
-        let mut keys: Vec<Option<u64>> = Vec::new();
         let mut n_blocks = 0;
         for (_, g) in &avail {
             if !g.is_het() {
                 block.push(None);
-                continue;
-            }
-            if g.phased {
-                // Phased loci share a block per phase set; without PS, one block.
-                let key = g.phase_set;
-                if let Some(k) = keys.iter().position(|x| *x == key) {
-                    block.push(Some(k));
-                    continue;
-                }
-                keys.push(key);
-                block.push(Some(keys.len() - 1));
+            } else if g.phased {
+                let id = match phased_blocks.iter().find(|(ps, _)| *ps == g.phase_set) {
+                    Some((_, id)) => *id,
+                    None => {
+                        phased_blocks.push((g.phase_set, n_blocks));
+                        n_blocks += 1;
+                        n_blocks - 1
+                    }
+                };
+                block.push(Some(id));
             } else {
-                keys.push(None);
-                // An unphased het gets a block of its own, never shared (see marker).
-                block.push(Some(keys.len() - 1));
-                // Make the key unique so no later phased locus joins it.
-                if let Some(last) = keys.last_mut() {
-                    *last = Some(u64::MAX - n_blocks as u64);
-                }
+                block.push(Some(n_blocks));
+                n_blocks += 1;
             }
-            n_blocks = keys.len();
         }
         Self {
             avail,
@@ -700,6 +696,22 @@ mod tests {
         // G on strand 2 at locus 0, A on strand 1 at locus 2: trans, so not *4.
         assert_eq!(call(&m, &t, &[p01, hom, p10]), Vec::<String>::new());
         assert_eq!(call(&m, &t, &[p01, hom, p01]), vec!["*1/*4"]);
+    }
+
+    #[test]
+    fn phase_sets_only_bind_loci_within_a_set() {
+        let (m, t) = toy();
+        let hom = Some(LocusGenotype::unphased(0, 0));
+        let ps = |a, b, set| {
+            Some(LocusGenotype {
+                phase_set: Some(set),
+                ..LocusGenotype::phased(a, b)
+            })
+        };
+        // Same phase set, variants on opposite strands: *4 (both in cis) cannot fit.
+        assert_eq!(call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 7)]), Vec::<String>::new());
+        // Different phase sets: the relative orientation is unknown, so cis is possible.
+        assert_eq!(call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 9)]), vec!["*1/*4"]);
     }
 
     #[test]
