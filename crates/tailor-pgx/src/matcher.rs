@@ -709,9 +709,15 @@ mod tests {
             })
         };
         // Same phase set, variants on opposite strands: *4 (both in cis) cannot fit.
-        assert_eq!(call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 7)]), Vec::<String>::new());
+        assert_eq!(
+            call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 7)]),
+            Vec::<String>::new()
+        );
         // Different phase sets: the relative orientation is unknown, so cis is possible.
-        assert_eq!(call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 9)]), vec!["*1/*4"]);
+        assert_eq!(
+            call(&m, &t, &[ps(0, 1, 7), hom, ps(1, 0, 9)]),
+            vec!["*1/*4"]
+        );
     }
 
     #[test]

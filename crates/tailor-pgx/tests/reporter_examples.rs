@@ -374,3 +374,71 @@ fn example2_recommendations_match_pharmcat() {
     let diffs = recommendation_differences("pharmcat.example2");
     assert_eq!(diffs, newer_drug_lines());
 }
+
+/// The whole pipeline, VCF (and outside calls) in: Tailor's own calls feed the
+/// phenotype and recommendation steps, and the result must differ from PharmCAT's
+/// report only by the drugs whose guidelines are newer than the files available here.
+fn end_to_end_differences(example: &str) -> BTreeSet<String> {
+    let engine = tailor_pgx::engine::PgxEngine::new(kb()).expect("models");
+    let vcf = example_file(&format!("{example}.vcf"));
+    let outside_file = example_file(&format!("{example}.outsideCall.tsv"));
+    let outside = if outside_file.is_file() {
+        tailor_pgx::outside_call::read_outside_calls(&outside_file).expect("outside calls")
+    } else {
+        Vec::new()
+    };
+    let run = engine
+        .run(&[vcf], &outside, &Default::default(), |_| {})
+        .expect("pipeline");
+    let recs = &run.samples[0].recommendations;
+    let mut ours = Annotated::new();
+    let mut our_drugs = BTreeSet::new();
+    for r in recs {
+        our_drugs.insert((r.source.clone(), r.drug.clone()));
+        if r.classification.is_some() || r.recommendation.is_some() || r.actionable {
+            ours.entry((r.source.clone(), r.drug.clone()))
+                .or_default()
+                .push(annotation_line(
+                    &r.source,
+                    r.classification.as_deref(),
+                    r.population.as_deref().unwrap_or("-"),
+                    &r.lookup,
+                ));
+        }
+    }
+    for v in ours.values_mut() {
+        v.sort();
+    }
+    let (theirs, their_drugs) = expected_annotations(example);
+    let mut diffs = BTreeSet::new();
+    for (source, drug) in their_drugs.difference(&our_drugs) {
+        diffs.insert(format!("{source} {drug}: drug only in PharmCAT 3.1.1"));
+    }
+    for (source, drug) in our_drugs.difference(&their_drugs) {
+        diffs.insert(format!("{source} {drug}: drug only in Tailor"));
+    }
+    for key in their_drugs.intersection(&our_drugs) {
+        let t = theirs.get(key).cloned().unwrap_or_default();
+        let o = ours.get(key).cloned().unwrap_or_default();
+        if t != o {
+            diffs.insert(format!("{} {}: PharmCAT {t:?}, Tailor {o:?}", key.0, key.1));
+        }
+    }
+    diffs
+}
+
+#[test]
+fn example1_end_to_end_matches_pharmcat_report() {
+    assert_eq!(
+        end_to_end_differences("pharmcat.example"),
+        newer_drug_lines()
+    );
+}
+
+#[test]
+fn example2_end_to_end_matches_pharmcat_report() {
+    assert_eq!(
+        end_to_end_differences("pharmcat.example2"),
+        newer_drug_lines()
+    );
+}
