@@ -49,6 +49,8 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
             ProgressStyle::with_template("{spinner} reading {pos}/{len} files [{elapsed}] {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        // Keep the spinner and clock moving while one large file is streamed.
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
         b
     };
     let run = engine.run(&args.inputs, &outside, &options, |path| {
