@@ -116,6 +116,28 @@ pub struct GeneCall {
     pub warnings: Vec<String>,
 }
 
+impl GeneCall {
+    /// A call for `gene` with no diplotype, positions or warnings yet; callers fill in
+    /// what they know.
+    pub fn new(gene: &str, source: CallSource) -> Self {
+        Self {
+            gene: gene.to_string(),
+            source,
+            phased: false,
+            diplotypes: Vec::new(),
+            phenotypes: Vec::new(),
+            matched_positions: 0,
+            missing_positions: Vec::new(),
+            absent_positions: 0,
+            mismatched_positions: Vec::new(),
+            assumed_reference_positions: Vec::new(),
+            unknown_allele_positions: Vec::new(),
+            uncallable_alleles: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Strength or classification of a recommendation as the guideline states it.
 pub type Classification = String;
 
@@ -241,7 +263,8 @@ mod tests {
     /// `TAILOR_UPDATE_SCHEMA=1 cargo test -p tailor-core`.
     #[test]
     fn published_schema_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/pgx.schema.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/schema/pgx.schema.json");
         let current = super::pgx_json_schema();
         if std::env::var_os("TAILOR_UPDATE_SCHEMA").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -111,18 +111,7 @@ pub fn annotate_sample(
 /// A gene that was not called, with the reason.
 pub fn not_called(gene: &str, why: &str) -> GeneCall {
     GeneCall {
-        gene: gene.to_string(),
-        source: CallSource::Vcf,
-        phased: false,
-        diplotypes: Vec::new(),
-        phenotypes: Vec::new(),
-        matched_positions: 0,
-        missing_positions: Vec::new(),
-        absent_positions: 0,
-        mismatched_positions: Vec::new(),
-        assumed_reference_positions: Vec::new(),
-        unknown_allele_positions: Vec::new(),
-        uncallable_alleles: Vec::new(),
         warnings: vec![why.to_string()],
+        ..GeneCall::new(gene, CallSource::Vcf)
     }
 }

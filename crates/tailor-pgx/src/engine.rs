@@ -432,21 +432,12 @@ fn outside_gene_call(o: &OutsideCall) -> GeneCall {
         lookup_key: None,
     }];
     GeneCall {
-        gene: o.gene.clone(),
-        source: CallSource::OutsideCall,
-        phased: false,
         diplotypes,
         phenotypes: o.phenotype.iter().cloned().collect(),
-        matched_positions: 0,
-        missing_positions: Vec::new(),
-        absent_positions: 0,
-        mismatched_positions: Vec::new(),
-        assumed_reference_positions: Vec::new(),
-        unknown_allele_positions: Vec::new(),
-        uncallable_alleles: Vec::new(),
         warnings: vec![format!(
             "called outside Tailor (outside-call file line {})",
             o.line
         )],
+        ..GeneCall::new(&o.gene, CallSource::OutsideCall)
     }
 }

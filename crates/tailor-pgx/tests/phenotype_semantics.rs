@@ -238,9 +238,6 @@ fn gene_call(gene: &str, diplotypes: &[(&str, Option<&str>)]) -> GeneCall {
         activity_value: None,
     };
     GeneCall {
-        gene: gene.to_string(),
-        source: CallSource::Vcf,
-        phased: false,
         diplotypes: diplotypes
             .iter()
             .map(|(a, b)| DiplotypeCall {
@@ -253,15 +250,7 @@ fn gene_call(gene: &str, diplotypes: &[(&str, Option<&str>)]) -> GeneCall {
                 lookup_key: None,
             })
             .collect(),
-        phenotypes: Vec::new(),
-        matched_positions: 0,
-        missing_positions: Vec::new(),
-        absent_positions: 0,
-        mismatched_positions: Vec::new(),
-        assumed_reference_positions: Vec::new(),
-        unknown_allele_positions: Vec::new(),
-        uncallable_alleles: Vec::new(),
-        warnings: Vec::new(),
+        ..GeneCall::new(gene, CallSource::Vcf)
     }
 }
 

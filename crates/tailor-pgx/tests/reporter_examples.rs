@@ -323,14 +323,23 @@ fn our_annotations(example: &str) -> (Annotated, BTreeSet<(String, String)>) {
 fn recommendation_differences(example: &str) -> BTreeSet<String> {
     let (theirs, their_drugs) = expected_annotations(example);
     let (ours, our_drugs) = our_annotations(example);
+    compare_annotations(&theirs, &their_drugs, &ours, &our_drugs)
+}
+
+fn compare_annotations(
+    theirs: &Annotated,
+    their_drugs: &BTreeSet<(String, String)>,
+    ours: &Annotated,
+    our_drugs: &BTreeSet<(String, String)>,
+) -> BTreeSet<String> {
     let mut diffs = BTreeSet::new();
-    for (source, drug) in their_drugs.difference(&our_drugs) {
+    for (source, drug) in their_drugs.difference(our_drugs) {
         diffs.insert(format!("{source} {drug}: drug only in PharmCAT 3.1.1"));
     }
-    for (source, drug) in our_drugs.difference(&their_drugs) {
+    for (source, drug) in our_drugs.difference(their_drugs) {
         diffs.insert(format!("{source} {drug}: drug only in Tailor"));
     }
-    for key in their_drugs.intersection(&our_drugs) {
+    for key in their_drugs.intersection(our_drugs) {
         let t = theirs.get(key).cloned().unwrap_or_default();
         let o = ours.get(key).cloned().unwrap_or_default();
         if t != o {
@@ -410,21 +419,7 @@ fn end_to_end_differences(example: &str) -> BTreeSet<String> {
         v.sort();
     }
     let (theirs, their_drugs) = expected_annotations(example);
-    let mut diffs = BTreeSet::new();
-    for (source, drug) in their_drugs.difference(&our_drugs) {
-        diffs.insert(format!("{source} {drug}: drug only in PharmCAT 3.1.1"));
-    }
-    for (source, drug) in our_drugs.difference(&their_drugs) {
-        diffs.insert(format!("{source} {drug}: drug only in Tailor"));
-    }
-    for key in their_drugs.intersection(&our_drugs) {
-        let t = theirs.get(key).cloned().unwrap_or_default();
-        let o = ours.get(key).cloned().unwrap_or_default();
-        if t != o {
-            diffs.insert(format!("{} {}: PharmCAT {t:?}, Tailor {o:?}", key.0, key.1));
-        }
-    }
-    diffs
+    compare_annotations(&theirs, &their_drugs, &ours, &our_drugs)
 }
 
 #[test]
