@@ -152,8 +152,11 @@ pub fn terminal_summary(doc: &PgxDocument, max_samples: usize) -> String {
                 flags.join(", ")
             );
         }
-        let matched: Vec<&tailor_core::pgx::DrugRecommendation> =
-            sample.recommendations.iter().filter(|r| r.actionable).collect();
+        let matched: Vec<&tailor_core::pgx::DrugRecommendation> = sample
+            .recommendations
+            .iter()
+            .filter(|r| r.actionable)
+            .collect();
         let count = |source: &str| matched.iter().filter(|r| r.source == source).count();
         if matched.is_empty() {
             let _ = writeln!(out, "  drugs: no recommendation applies to these genotypes");
