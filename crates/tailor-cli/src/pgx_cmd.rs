@@ -62,6 +62,7 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         bar.inc(1);
     })?;
     bar.finish_and_clear();
+    let called = Instant::now();
 
     let doc = PgxDocument {
         schema_version: PGX_SCHEMA_VERSION.to_string(),
@@ -74,6 +75,7 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
             .collect(),
         absent_positions: run.absent_positions,
         warnings: run.warnings,
+        recommendations_not_assessed: run.recommendations_not_assessed,
         samples: run.samples,
     };
     if !args.quiet {
@@ -86,12 +88,18 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
     // Both files are fully written before either appears under its final name.
     let mut json = AtomicFile::create(&args.out.join("pgx.json"))?;
     let mut tsv = AtomicFile::create(&args.out.join("pgx.tsv"))?;
-    std::io::Write::write_all(json.writer(), &tailor_report::pgx::to_json(&doc))
-        .context("writing pgx.json")?;
+    tailor_report::pgx::write_json(&doc, json.writer()).context("writing pgx.json")?;
     std::io::Write::write_all(tsv.writer(), &tailor_report::pgx::to_tsv(&doc))
         .context("writing pgx.tsv")?;
     json.commit()?;
     tsv.commit()?;
+    if std::env::var_os("TAILOR_TIMINGS").is_some() {
+        eprintln!(
+            "timings: knowledge+reading+calling {:.3} s, writing {:.3} s",
+            (called - started).as_secs_f64(),
+            called.elapsed().as_secs_f64()
+        );
+    }
 
     if !args.quiet {
         eprint!("{}", tailor_report::pgx::terminal_summary(&doc, 3));

@@ -244,6 +244,10 @@ pub struct PgxDocument {
     pub absent_positions: Vec<AbsentPositions>,
     /// Warnings about the run as a whole (inputs, indexes).
     pub warnings: Vec<String>,
+    /// Guideline entries none of whose genes was called for any sample of the run
+    /// (e.g. CYP2D6 or HLA-B without an outside call). They say the same for every
+    /// sample ("no result"), so they are listed once here instead of in each sample.
+    pub recommendations_not_assessed: Vec<DrugRecommendation>,
     /// One result per sample, in input order.
     pub samples: Vec<PgxSampleResult>,
 }

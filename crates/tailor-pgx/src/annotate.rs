@@ -48,12 +48,27 @@ fn input_for(call: &GeneCall, d: &DiplotypeCall) -> DiplotypeInput {
     }
 }
 
+/// Work already done for earlier samples of a run: phenotype annotations per (gene,
+/// diplotype) and guideline results per genotype. Cohorts repeat the same diplotypes
+/// thousands of times; each is annotated once.
+#[derive(Debug, Default)]
+pub struct AnnotationCache {
+    diplotypes: std::collections::HashMap<(String, DiplotypeInput, u32), DiplotypeCall>,
+    recommendations: crate::recommendation::RecommendationCache,
+}
+
 /// Completes a sample's gene calls with functions, phenotypes and activity scores (CPIC
 /// tables) and adds the CPIC and DPWG drug recommendations.
-pub fn annotate_sample(
+pub fn annotate_sample(kb: &PgxKnowledge, sample: &str, genes: Vec<GeneCall>) -> PgxSampleResult {
+    annotate_sample_cached(kb, sample, genes, &mut AnnotationCache::default())
+}
+
+/// [`annotate_sample`] reusing the work of earlier samples of the same run.
+pub fn annotate_sample_cached(
     kb: &PgxKnowledge,
     sample: &str,
     mut genes: Vec<GeneCall>,
+    cache: &mut AnnotationCache,
 ) -> PgxSampleResult {
     for gene in OUTSIDE_ONLY_GENES {
         if !genes.iter().any(|g| g.gene == *gene) {
@@ -68,13 +83,14 @@ pub fn annotate_sample(
         let source = g.source;
         let call_view = g.clone();
         for d in &mut g.diplotypes {
-            let a = annotate(
-                kb,
-                &g.gene,
-                &input_for(&call_view, d),
-                GuidelineSource::Cpic,
-            )
-            .to_call(d.score);
+            let input = input_for(&call_view, d);
+            let a = cache
+                .diplotypes
+                .entry((g.gene.clone(), input, d.score))
+                .or_insert_with_key(|(gene, input, score)| {
+                    annotate(kb, gene, input, GuidelineSource::Cpic).to_call(*score)
+                })
+                .clone();
             d.allele1.function = a.allele1.function;
             d.allele1.activity_value = a.allele1.activity_value;
             if let (Some(mine), Some(theirs)) = (d.allele2.as_mut(), a.allele2) {
@@ -98,7 +114,8 @@ pub fn annotate_sample(
             g.phenotypes = phenotypes;
         }
     }
-    let recommendations = crate::recommendation::recommend(kb, &genes);
+    let recommendations =
+        crate::recommendation::recommend_cached(kb, &genes, &mut cache.recommendations);
     PgxSampleResult {
         sample: sample.to_string(),
         sex: None,

@@ -14,8 +14,8 @@ use crate::model::{GeneModel, ModelError};
 use crate::outside_call::OutsideCall;
 use std::path::{Path, PathBuf};
 use tailor_core::pgx::{
-    AbsentPositions, CallSource, DiplotypeCall, GeneCall, HaplotypeCall, PgxSampleResult,
-    PositionReport,
+    AbsentPositions, CallSource, DiplotypeCall, DrugRecommendation, GeneCall, HaplotypeCall,
+    PgxSampleResult, PositionReport,
 };
 
 /// The result of a run.
@@ -27,6 +27,38 @@ pub struct PgxRun {
     pub absent_positions: Vec<AbsentPositions>,
     /// Warnings about the run as a whole (e.g. an index that could not be used).
     pub warnings: Vec<String>,
+    /// Recommendations none of whose genes was called in any sample (the same for every
+    /// sample, so moved out of the samples).
+    pub recommendations_not_assessed: Vec<DrugRecommendation>,
+}
+
+/// Moves recommendation entries whose genes were called in no sample of the run out of
+/// the samples: they are identical for everyone, and repeating them in every sample of
+/// a cohort multiplies the output for no information.
+fn hoist_unassessed(samples: &mut [PgxSampleResult]) -> Vec<DrugRecommendation> {
+    let called_somewhere: std::collections::BTreeSet<String> = samples
+        .iter()
+        .flat_map(|s| s.genes.iter())
+        .filter(|g| !g.diplotypes.is_empty())
+        .map(|g| g.gene.clone())
+        .collect();
+    let unassessed = |r: &DrugRecommendation| {
+        !r.actionable && r.lookup.keys().all(|g| !called_somewhere.contains(g))
+    };
+    let hoisted: Vec<DrugRecommendation> = samples
+        .first()
+        .map(|s| {
+            s.recommendations
+                .iter()
+                .filter(|r| unassessed(r))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for s in samples.iter_mut() {
+        s.recommendations.retain(|r| !unassessed(r));
+    }
+    hoisted
 }
 
 /// Options for a run.
@@ -113,9 +145,12 @@ impl<'kb> PgxEngine<'kb> {
                 })
             })
             .collect();
+        let mut samples = self.call_collected(&collected, outside_calls, options);
+        let recommendations_not_assessed = hoist_unassessed(&mut samples);
         Ok(PgxRun {
             warnings,
-            samples: self.call_collected(&collected, outside_calls, options),
+            recommendations_not_assessed,
+            samples,
             absent_positions: self.absent_positions(&collected, options, outside_calls),
         })
     }
@@ -186,10 +221,17 @@ impl<'kb> PgxEngine<'kb> {
             for (c, slot) in results.chunks_mut(chunk).enumerate() {
                 let compiled = &compiled;
                 scope.spawn(move || {
+                    let mut cache = crate::annotate::AnnotationCache::default();
                     for (k, out) in slot.iter_mut().enumerate() {
                         let s = c * chunk + k;
-                        *out =
-                            Some(self.call_sample(collected, compiled, s, outside_calls, options));
+                        *out = Some(self.call_sample(
+                            collected,
+                            compiled,
+                            s,
+                            outside_calls,
+                            options,
+                            &mut cache,
+                        ));
                     }
                 });
             }
@@ -204,6 +246,7 @@ impl<'kb> PgxEngine<'kb> {
         s: usize,
         outside_calls: &[OutsideCall],
         options: &EngineOptions,
+        cache: &mut crate::annotate::AnnotationCache,
     ) -> PgxSampleResult {
         let match_options = MatchOptions {
             top_candidates_only: !options.all_candidates,
@@ -228,7 +271,7 @@ impl<'kb> PgxEngine<'kb> {
             genes.push(outside_gene_call(o));
         }
         genes.sort_by(|a, b| a.gene.cmp(&b.gene));
-        crate::annotate::annotate_sample(self.kb, &collected.samples[s], genes)
+        crate::annotate::annotate_sample_cached(self.kb, &collected.samples[s], genes, cache)
     }
 
     fn gene_call(

@@ -223,7 +223,10 @@ pub fn match_gene(
         .collect();
 
     let view = SampleView::new(avail, compiled);
-    result.phased = view.avail.iter().all(|(_, g)| g.phased || g.b.is_none());
+    // Phased when every heterozygous locus is phased (a homozygous or assumed-reference
+    // 0/0 has no orientation to lose) and the input wrote phase at all.
+    result.phased = view.avail.iter().any(|(_, g)| g.phased)
+        && view.avail.iter().all(|(_, g)| g.phased || !g.is_het());
     result.effectively_phased = view.n_blocks <= 1;
 
     // Alleles that still have a defined, available locus.

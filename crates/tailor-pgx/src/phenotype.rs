@@ -103,7 +103,7 @@ impl Haplotype {
 }
 
 /// What is known about one candidate diplotype of a gene.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiplotypeInput {
     /// Haplotypes as called. A strand may be a combination (`[c.A + c.B]` or
     /// `c.A + c.B`); for lowest-function genes the lowest-function component is used.

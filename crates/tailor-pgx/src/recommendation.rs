@@ -114,8 +114,17 @@ impl GeneInput {
 /// # Ok::<(), tailor_kb::Error>(())
 /// ```
 pub fn recommend(kb: &PgxKnowledge, calls: &[GeneCall]) -> Vec<DrugRecommendation> {
+    recommend_cached(kb, calls, &mut RecommendationCache::default())
+}
+
+/// [`recommend`] with a cache shared by the samples of one run.
+pub fn recommend_cached(
+    kb: &PgxKnowledge,
+    calls: &[GeneCall],
+    memo: &mut RecommendationCache,
+) -> Vec<DrugRecommendation> {
     let inputs: Vec<GeneInput> = calls.iter().map(GeneInput::from_gene_call).collect();
-    recommend_inputs(kb, &inputs)
+    recommend_inputs_cached(kb, &inputs, memo)
 }
 
 /// Recommendations for every CPIC and DPWG guideline that involves at least one of the
@@ -124,9 +133,27 @@ pub fn recommend(kb: &PgxKnowledge, calls: &[GeneCall]) -> Vec<DrugRecommendatio
 /// diplotype) counts as not called (`No Result`). Sorted by source (CPIC first), drug,
 /// guideline.
 pub fn recommend_inputs(kb: &PgxKnowledge, genes: &[GeneInput]) -> Vec<DrugRecommendation> {
+    recommend_inputs_cached(kb, genes, &mut RecommendationCache::default())
+}
+
+/// Guideline results already computed, keyed by guideline and the candidate diplotypes of
+/// its genes. A guideline's entries depend on nothing else, so in a cohort most samples
+/// reuse an earlier sample's result instead of annotating and matching again.
+#[derive(Debug, Default)]
+pub struct RecommendationCache {
+    entries: std::collections::HashMap<(usize, Vec<Vec<DiplotypeInput>>), Vec<DrugRecommendation>>,
+}
+
+/// [`recommend_inputs`] with a cache that may be reused across samples of one run (the
+/// same knowledge base must be used throughout).
+pub fn recommend_inputs_cached(
+    kb: &PgxKnowledge,
+    genes: &[GeneInput],
+    memo: &mut RecommendationCache,
+) -> Vec<DrugRecommendation> {
     let mut cache: BTreeMap<(GuidelineSource, String), Vec<AnnotatedDiplotype>> = BTreeMap::new();
     let mut out = Vec::new();
-    for g in kb.guidelines() {
+    for (gi, g) in kb.guidelines().iter().enumerate() {
         if !g
             .genes
             .iter()
@@ -134,6 +161,24 @@ pub fn recommend_inputs(kb: &PgxKnowledge, genes: &[GeneInput]) -> Vec<DrugRecom
         {
             continue;
         }
+        let key = (
+            gi,
+            g.genes
+                .iter()
+                .map(|gene| {
+                    genes
+                        .iter()
+                        .find(|i| &i.gene == gene)
+                        .map(|i| i.diplotypes.clone())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>(),
+        );
+        if let Some(done) = memo.entries.get(&key) {
+            out.extend(done.iter().cloned());
+            continue;
+        }
+        let start = out.len();
         let per_gene: Vec<(&str, Vec<AnnotatedDiplotype>)> = g
             .genes
             .iter()
@@ -152,6 +197,7 @@ pub fn recommend_inputs(kb: &PgxKnowledge, genes: &[GeneInput]) -> Vec<DrugRecom
         for drug in drugs {
             recommend_drug(g, drug, &genotypes, &mut out);
         }
+        memo.entries.insert(key, out[start..].to_vec());
     }
     out.sort_by(|a, b| {
         (source_rank(&a.source), &a.drug, &a.guideline).cmp(&(

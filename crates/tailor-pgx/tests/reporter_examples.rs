@@ -399,10 +399,16 @@ fn end_to_end_differences(example: &str) -> BTreeSet<String> {
     let run = engine
         .run(&[vcf], &outside, &Default::default(), |_| {})
         .expect("pipeline");
-    let recs = &run.samples[0].recommendations;
+    // The sample's entries plus those listed once for the run (guidelines none of
+    // whose genes was called).
+    let recs: Vec<_> = run.samples[0]
+        .recommendations
+        .iter()
+        .chain(&run.recommendations_not_assessed)
+        .collect();
     let mut ours = Annotated::new();
     let mut our_drugs = BTreeSet::new();
-    for r in recs {
+    for r in &recs {
         our_drugs.insert((r.source.clone(), r.drug.clone()));
         if r.classification.is_some() || r.recommendation.is_some() || r.actionable {
             ours.entry((r.source.clone(), r.drug.clone()))

@@ -1,6 +1,7 @@
 //! Renderers for the pharmacogenomics document (`pgx.json`, `pgx.tsv`, terminal).
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use tailor_core::pgx::{GeneCall, PgxDocument};
 
 /// The TSV header. The first five columns are a stable contract with pipelines.
@@ -27,14 +28,23 @@ pub const PRETTY_JSON_MAX_SAMPLES: usize = 10;
 /// Renders the document as JSON (the `pgx.json` file): indented for a few samples,
 /// compact for cohorts.
 pub fn to_json(doc: &PgxDocument) -> Vec<u8> {
-    let mut out = if doc.samples.len() <= PRETTY_JSON_MAX_SAMPLES {
-        serde_json::to_vec_pretty(doc)
-    } else {
-        serde_json::to_vec(doc)
-    }
-    .unwrap_or_default();
-    out.push(b'\n');
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_json(doc, &mut out);
     out
+}
+
+/// Writes `pgx.json` straight to `out` (no intermediate copy of a cohort-sized
+/// document).
+pub fn write_json(doc: &PgxDocument, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+    if doc.samples.len() <= PRETTY_JSON_MAX_SAMPLES {
+        serde_json::to_writer_pretty(&mut out, doc)?;
+    } else {
+        serde_json::to_writer(&mut out, doc)?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Joins the candidates' values with ` OR ` (the TSV's way of showing ambiguity).
