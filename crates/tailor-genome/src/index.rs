@@ -37,7 +37,13 @@ struct Reference {
 }
 
 /// A loaded index.
-#[derive(Debug, Clone)]
+///
+/// Loading inflates the file and walks it once, checking every count and recording where
+/// each contig's bins start; a contig's bins are only turned into lookup tables when a
+/// query first needs them. A whole-genome index holds hundreds of thousands of bins, and
+/// a pharmacogene query touches a dozen contigs, so this keeps index loading from
+/// dominating an indexed run.
+#[derive(Debug)]
 pub(crate) struct Index {
     path: PathBuf,
     kind: IndexKind,
@@ -46,7 +52,12 @@ pub(crate) struct Index {
     /// Contig names in index order; `None` for CSI indexes of BCF files, whose contigs are
     /// the BCF header's dictionary.
     names: Option<Vec<String>>,
-    references: Vec<Reference>,
+    /// The inflated index.
+    data: Vec<u8>,
+    /// Per contig: where its bins start in `data`, and its tables once built.
+    references: Vec<(usize, std::sync::OnceLock<Reference>)>,
+    /// Largest chunk end over all contigs (found during the walk).
+    last_offset: Option<u64>,
 }
 
 /// Little-endian reader over the inflated index with bounds checks, so a damaged index
@@ -173,32 +184,33 @@ impl Index {
                 (min_shift as u32, depth as u32, names, n_ref)
             }
         };
+        // Walk every contig once: validate the counts, note where each contig starts,
+        // and find the largest chunk end; the tables themselves are built on demand.
+        // The pseudo-bin holds contig statistics, not chunks.
         let pseudo_bin = binning::first_bin(depth + 1) as u32 + 1;
         let mut references = Vec::with_capacity(n_ref);
+        let mut last_offset: Option<u64> = None;
         for _ in 0..n_ref {
+            references.push((bytes.pos, std::sync::OnceLock::new()));
             let n_bin = bytes.count("bin", 8)?;
-            let mut reference = Reference::default();
             for _ in 0..n_bin {
                 let bin = bytes.u32()?;
-                let loffset = if kind == IndexKind::Csi {
-                    bytes.u64()?
-                } else {
-                    0
-                };
-                let n_chunk = bytes.count("chunk", 16)?;
-                let mut chunks = Vec::with_capacity(n_chunk);
-                for _ in 0..n_chunk {
-                    chunks.push((bytes.u64()?, bytes.u64()?));
+                if kind == IndexKind::Csi {
+                    bytes.u64()?;
                 }
-                if bin != pseudo_bin {
-                    reference.bins.insert(bin, Bin { loffset, chunks });
+                let n_chunk = bytes.count("chunk", 16)?;
+                for _ in 0..n_chunk {
+                    bytes.u64()?;
+                    let end = bytes.u64()?;
+                    if bin != pseudo_bin {
+                        last_offset = Some(last_offset.map_or(end, |l| l.max(end)));
+                    }
                 }
             }
             if kind == IndexKind::Tabix {
                 let n_intv = bytes.count("linear index", 8)?;
-                reference.linear = (0..n_intv).map(|_| bytes.u64()).collect::<Result<_, _>>()?;
+                bytes.take(n_intv * 8)?;
             }
-            references.push(reference);
         }
         if let Some(names) = &names {
             if names.len() != references.len() {
@@ -215,8 +227,52 @@ impl Index {
             min_shift,
             depth,
             names,
+            data,
             references,
+            last_offset,
         })
+    }
+
+    /// The bins of contig `reference`, built on first use from the validated bytes.
+    fn reference(&self, reference: usize) -> Option<&Reference> {
+        let (start, cell) = self.references.get(reference)?;
+        Some(cell.get_or_init(|| {
+            // The walk in `load` already checked every count and length, so this parse
+            // cannot run out of bytes; an error would only leave the contig empty.
+            self.parse_reference(*start).unwrap_or_default()
+        }))
+    }
+
+    fn parse_reference(&self, start: usize) -> Result<Reference, String> {
+        let mut bytes = Bytes {
+            data: &self.data,
+            pos: start,
+        };
+        let pseudo_bin = binning::first_bin(self.depth + 1) as u32 + 1;
+        let mut reference = Reference::default();
+        let n_bin = bytes.count("bin", 8)?;
+        reference.bins.reserve(n_bin);
+        for _ in 0..n_bin {
+            let bin = bytes.u32()?;
+            let loffset = if self.kind == IndexKind::Csi {
+                bytes.u64()?
+            } else {
+                0
+            };
+            let n_chunk = bytes.count("chunk", 16)?;
+            let mut chunks = Vec::with_capacity(n_chunk);
+            for _ in 0..n_chunk {
+                chunks.push((bytes.u64()?, bytes.u64()?));
+            }
+            if bin != pseudo_bin {
+                reference.bins.insert(bin, Bin { loffset, chunks });
+            }
+        }
+        if self.kind == IndexKind::Tabix {
+            let n_intv = bytes.count("linear index", 8)?;
+            reference.linear = (0..n_intv).map(|_| bytes.u64()).collect::<Result<_, _>>()?;
+        }
+        Ok(reference)
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -226,11 +282,7 @@ impl Index {
     /// The largest chunk end: where the last indexed record ends, i.e. the end of the
     /// data for an index that matches its file.
     pub(crate) fn last_offset(&self) -> Option<u64> {
-        self.references
-            .iter()
-            .flat_map(|r| r.bins.values())
-            .flat_map(|bin| bin.chunks.iter().map(|&(_, end)| end))
-            .max()
+        self.last_offset
     }
 
     /// Index reference numbers whose contig normalises to `chrom`. `bcf_contigs` names the
@@ -257,7 +309,7 @@ impl Index {
     /// Chunks that may hold records overlapping 1-based inclusive `start..=end` on a
     /// reference (unsorted, unmerged).
     pub(crate) fn chunks(&self, reference: usize, start: u64, end: u64, out: &mut Vec<(u64, u64)>) {
-        let Some(r) = self.references.get(reference) else {
+        let Some(r) = self.reference(reference) else {
             return;
         };
         let beg = start.saturating_sub(1);
