@@ -76,11 +76,13 @@ pub struct EngineOptions {
     pub call_cyp2d6: bool,
 }
 
-/// Genes that are not called from a VCF unless asked for, with the reason.
-const NOT_CALLED_FROM_VCF: &[(&str, &str)] = &[(
-    "CYP2D6",
-    "CYP2D6 is not called from VCF: copy-number changes and hybrid alleles cannot be seen in a VCF; supply an outside call (e.g. from a CYP2D6-specific caller) with --outside-calls",
-)];
+/// Why `gene` is not called from the VCF in this run, if it is not: CYP2D6 unless
+/// research calling was asked for.
+fn not_called_from_vcf(gene: &str, options: &EngineOptions) -> Option<&'static str> {
+    (gene == "CYP2D6" && !options.call_cyp2d6).then_some(
+        "CYP2D6 is not called from VCF: copy-number changes and hybrid alleles cannot be seen in a VCF; supply an outside call (e.g. from a CYP2D6-specific caller) with --outside-calls",
+    )
+}
 
 /// A run could not be completed.
 #[derive(Debug, thiserror::Error)]
@@ -166,7 +168,7 @@ impl<'kb> PgxEngine<'kb> {
         let mut out = Vec::new();
         for (g, model) in self.models.iter().enumerate() {
             if outside_calls.iter().any(|o| o.gene == model.gene)
-                || (model.gene == "CYP2D6" && !options.call_cyp2d6)
+                || not_called_from_vcf(&model.gene, options).is_some()
             {
                 continue;
             }
@@ -256,10 +258,7 @@ impl<'kb> PgxEngine<'kb> {
             if outside_calls.iter().any(|o| o.gene == model.gene) {
                 continue;
             }
-            if let Some((_, why)) = NOT_CALLED_FROM_VCF
-                .iter()
-                .find(|(gene, _)| *gene == model.gene && !options.call_cyp2d6)
-            {
+            if let Some(why) = not_called_from_vcf(&model.gene, options) {
                 genes.push(crate::annotate::not_called(&model.gene, why));
                 continue;
             }

@@ -296,9 +296,17 @@ fn expected_annotations(example: &str) -> (Annotated, BTreeSet<(String, String)>
 
 fn our_annotations(example: &str) -> (Annotated, BTreeSet<(String, String)>) {
     let recs = recommend_inputs(kb(), &inputs(example));
+    annotations_of(recs.iter())
+}
+
+/// Tailor's recommendations in the comparison form: the drugs, and per drug the matched
+/// rows (classification, population, lookup).
+fn annotations_of<'a>(
+    recs: impl Iterator<Item = &'a tailor_core::pgx::DrugRecommendation>,
+) -> (Annotated, BTreeSet<(String, String)>) {
     let mut annotated = Annotated::new();
     let mut drugs = BTreeSet::new();
-    for r in &recs {
+    for r in recs {
         drugs.insert((r.source.clone(), r.drug.clone()));
         let matched_row = r.classification.is_some() || r.recommendation.is_some() || r.actionable;
         if matched_row {
@@ -401,29 +409,12 @@ fn end_to_end_differences(example: &str) -> BTreeSet<String> {
         .expect("pipeline");
     // The sample's entries plus those listed once for the run (guidelines none of
     // whose genes was called).
-    let recs: Vec<_> = run.samples[0]
-        .recommendations
-        .iter()
-        .chain(&run.recommendations_not_assessed)
-        .collect();
-    let mut ours = Annotated::new();
-    let mut our_drugs = BTreeSet::new();
-    for r in &recs {
-        our_drugs.insert((r.source.clone(), r.drug.clone()));
-        if r.classification.is_some() || r.recommendation.is_some() || r.actionable {
-            ours.entry((r.source.clone(), r.drug.clone()))
-                .or_default()
-                .push(annotation_line(
-                    &r.source,
-                    r.classification.as_deref(),
-                    r.population.as_deref().unwrap_or("-"),
-                    &r.lookup,
-                ));
-        }
-    }
-    for v in ours.values_mut() {
-        v.sort();
-    }
+    let (ours, our_drugs) = annotations_of(
+        run.samples[0]
+            .recommendations
+            .iter()
+            .chain(&run.recommendations_not_assessed),
+    );
     let (theirs, their_drugs) = expected_annotations(example);
     compare_annotations(&theirs, &their_drugs, &ours, &our_drugs)
 }
