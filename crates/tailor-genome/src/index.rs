@@ -27,12 +27,15 @@ pub(crate) enum IndexKind {
 #[derive(Debug, Clone, Default)]
 struct Bin {
     loffset: u64,
-    chunks: Vec<(u64, u64)>,
+    /// This bin's chunks: a range of [`Reference::chunks`].
+    chunks: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Reference {
     bins: HashMap<u32, Bin>,
+    /// The chunks of all bins, one allocation per contig rather than one per bin.
+    chunks: Vec<(u64, u64)>,
     linear: Vec<u64>,
 }
 
@@ -260,11 +263,15 @@ impl Index {
                 0
             };
             let n_chunk = bytes.count("chunk", 16)?;
-            let mut chunks = Vec::with_capacity(n_chunk);
+            let first = reference.chunks.len();
             for _ in 0..n_chunk {
-                chunks.push((bytes.u64()?, bytes.u64()?));
+                let chunk = (bytes.u64()?, bytes.u64()?);
+                if bin != pseudo_bin {
+                    reference.chunks.push(chunk);
+                }
             }
             if bin != pseudo_bin {
+                let chunks = first..reference.chunks.len();
                 reference.bins.insert(bin, Bin { loffset, chunks });
             }
         }
@@ -331,7 +338,11 @@ impl Index {
                 .find_map(|bin| r.bins.get(&bin))
                 .map_or(0, |bin| bin.loffset),
         };
-        let mut take = |bin: &Bin| out.extend(bin.chunks.iter().filter(|&&(_, e)| e > min_offset));
+        let pool = &r.chunks;
+        let mut take = |bin: &Bin| {
+            let chunks = pool.get(bin.chunks.clone()).unwrap_or(&[]);
+            out.extend(chunks.iter().filter(|&&(_, e)| e > min_offset));
+        };
         // A huge interval (a whole chromosome, or more) spans more bin numbers than the
         // index holds: then walk the index's bins instead of the region's.
         if binning::region_bin_count(beg, end, self.min_shift, self.depth) > r.bins.len() as u64 {
