@@ -131,9 +131,7 @@ impl<'a> RecordParser<'a> {
                 .map(|name| name.as_deref().and_then(|n| index.intervals(n)))
                 .collect(),
         };
-        let mut site = Site::default();
-        site.genotypes
-            .resize_with(selection.columns.len(), Genotype::default);
+        let site = Site::with_samples(selection.columns.len());
         Self {
             wanted,
             selection,

@@ -41,6 +41,14 @@ pub struct Site {
 }
 
 impl Site {
+    /// An empty site with one genotype slot per selected sample: the reusable buffer
+    /// the VCF and BCF parsers fill record after record.
+    pub(crate) fn with_samples(n: usize) -> Self {
+        let mut site = Site::default();
+        site.genotypes.resize_with(n, Genotype::default);
+        site
+    }
+
     /// The allele with this index (0 = REF), if the record has it.
     ///
     /// ```

@@ -14,7 +14,7 @@ use genotype::GtError;
 
 use crate::error::{ErrorKind, Fault, FaultResult};
 use crate::reader::Selection;
-use crate::site::{refill_strings, Filter, Genotype, Site};
+use crate::site::{refill_strings, Filter, Site};
 use crate::targets::{self, Probe, Wanted};
 
 /// Turns wanted lines into [`Site`]s.
@@ -96,9 +96,7 @@ impl<'a> LineParser<'a> {
         selection: &'a Selection,
         sample_names: &'a [String],
     ) -> Self {
-        let mut site = Site::default();
-        site.genotypes
-            .resize_with(selection.columns.len(), Genotype::default);
+        let site = Site::with_samples(selection.columns.len());
         Self {
             wanted,
             selection,
