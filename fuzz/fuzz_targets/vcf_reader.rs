@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         let options = ReaderOptions {
             samples,
             use_index: false,
+            ..ReaderOptions::default()
         };
         if let Ok(mut reader) = VariantReader::open(file.path(), &options) {
             let selected = reader.samples().len();

@@ -15,8 +15,78 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Pharmacogenomics: VCF/BCF to diplotypes, phenotypes and CPIC/DPWG recommendations.
     Pgx(PgxArgs),
+    /// Somatic interpretation: tumour VCF/MAF/CNA/fusions/biomarkers to AMP/ASCO/CAP
+    /// tiers, matched therapies and resistance, with an evidence trail per finding.
+    Somatic(SomaticArgs),
     /// Knowledge base: build the compiled artifact or show what it holds.
     Kb(KbArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SomaticArgs {
+    /// Case manifest (YAML: patient pseudonym, tumour type, purity, files). Flags below
+    /// add to it or, without a manifest, describe the case on their own.
+    #[arg(long)]
+    pub(crate) case: Option<PathBuf>,
+    /// Output folder; `somatic.json` and `somatic.tsv` are written there.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+    /// Patient pseudonym (without --case; default `anonymous`). Never a real identifier.
+    #[arg(long)]
+    pub(crate) patient: Option<String>,
+    /// Somatic VCF/BCF (plain, gzip or bgzip), tumour-only or tumour-normal.
+    #[arg(long)]
+    pub(crate) vcf: Option<PathBuf>,
+    /// Tumour sample column of the VCF (or Tumor_Sample_Barcode of a multi-sample MAF).
+    #[arg(long)]
+    pub(crate) tumor_sample: Option<String>,
+    /// INFO or FORMAT tag with the tumour VAF (default: FORMAT AF, INFO TVAF, or AD).
+    #[arg(long)]
+    pub(crate) vaf_tag: Option<String>,
+    /// INFO or FORMAT tag with the tumour depth (default: FORMAT DP, INFO TDP or DP).
+    #[arg(long)]
+    pub(crate) depth_tag: Option<String>,
+    /// MAF (GDC/cBioPortal).
+    #[arg(long)]
+    pub(crate) maf: Option<PathBuf>,
+    /// Gene-level copy number (cBioPortal discrete -2..2, or `gene call` TSV).
+    #[arg(long)]
+    pub(crate) cna: Option<PathBuf>,
+    /// Allele-specific copy-number segments (`Chromosome Start End nMajor nMinor`).
+    #[arg(long)]
+    pub(crate) segments: Option<PathBuf>,
+    /// Fusions (`GENEA--GENEB` TSV, Arriba or STAR-Fusion output).
+    #[arg(long)]
+    pub(crate) fusions: Option<PathBuf>,
+    /// Biomarkers (TSV `name value` or YAML: TMB, MSI, MMR, PD-L1 TPS/CPS, HER2 IHC/ISH, ER, PR, HRD).
+    #[arg(long)]
+    pub(crate) biomarkers: Option<PathBuf>,
+    /// Tumour type as an OncoTree code (e.g. LUAD, COAD, BRCA).
+    #[arg(long)]
+    pub(crate) tumor_type: Option<String>,
+    /// Tumour purity as a fraction (0-1].
+    #[arg(long)]
+    pub(crate) purity: Option<f64>,
+    /// Sample type: tissue or ctDNA.
+    #[arg(long)]
+    pub(crate) sample_type: Option<String>,
+    /// Assembly of the inputs: GRCh38 (default) or GRCh37 (protein-level matching only).
+    #[arg(long)]
+    pub(crate) assembly: Option<String>,
+    /// Panel size in megabases, for TMB from the VCF/MAF.
+    #[arg(long)]
+    pub(crate) panel_size_mb: Option<f64>,
+    /// Panel BED (0-based), for TMB (size and which variants count).
+    #[arg(long)]
+    pub(crate) panel_bed: Option<PathBuf>,
+    /// Minimum total copies for a gene amplification from segments.
+    #[arg(long, default_value_t = 6)]
+    pub(crate) amp_min_copies: u32,
+    /// Do not print the summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) knowledge: KnowledgeArgs,
 }
 
 /// Where knowledge comes from (shared by every command that needs the KB).

@@ -6,7 +6,7 @@ use tailor_kb::{KnowledgeBase, SourcePaths};
 
 fn source_paths(args: &KnowledgeArgs) -> SourcePaths {
     match &args.data {
-        Some(d) => SourcePaths::from_shared_data(d),
+        Some(d) => SourcePaths::from_shared_data(d).with_curated_dir_from_env(),
         None => tailor_kb::default_source_paths(),
     }
 }
@@ -50,6 +50,7 @@ pub(crate) fn run(args: KbArgs) -> Result<()> {
             for s in &p.sources {
                 println!("  {} {} ({})", s.name, s.version, s.license);
             }
+            print_onco_counts(&kb);
             Ok(())
         }
         KbAction::Info { knowledge } => {
@@ -65,7 +66,27 @@ pub(crate) fn run(args: KbArgs) -> Result<()> {
                     s.license
                 );
             }
+            print_onco_counts(&kb);
             Ok(())
         }
     }
+}
+
+/// One line with the sizes of the oncology knowledge.
+fn print_onco_counts(kb: &KnowledgeBase) {
+    let c = kb.onco().counts();
+    let h = c.hotspots;
+    println!(
+        "  oncology: {} evidence rows, {} genes, {} variant keys, {} CIViC rows, \
+         {} OncoTree nodes, hotspots {} single residue / {} in-frame indel / {} splice / {} 3D",
+        c.evidence,
+        c.genes,
+        c.variant_keys,
+        c.civic_evidence,
+        c.oncotree_nodes,
+        h.single_residue,
+        h.inframe_indel,
+        h.splice,
+        h.three_d
+    );
 }

@@ -5,6 +5,8 @@
 //! field names are part of Tailor's published, versioned JSON schema.
 
 pub mod chrom;
+pub mod onco;
 pub mod pgx;
+pub mod somatic;
 
 pub use chrom::normalize_chrom;

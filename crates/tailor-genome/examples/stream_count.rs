@@ -2,9 +2,11 @@
 //! reader against `bcftools view -H | wc -l`.
 //!
 //! ```text
-//! cargo run --release -p tailor-genome --example stream_count -- FILE [--targets POSITIONS.vcf] [--no-index] [--threads N]
+//! cargo run --release -p tailor-genome --example stream_count -- FILE [--targets POSITIONS.vcf] [--no-index] [--threads N] [--info] [--format AD,DP]
 //! ```
-//! Without `--targets`, every record is read (full parse). Prints the counts and timing.
+//! Without `--targets`, every record is read (full parse). `--info` keeps the INFO text and
+//! `--format` keeps those FORMAT fields (the somatic read), to measure what they cost.
+//! Prints the counts and timing.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -24,10 +26,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut targets_file: Option<PathBuf> = None;
     let mut use_index = true;
     let mut threads = None;
+    let mut info = false;
+    let mut format_keys = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--targets" => targets_file = args.next().map(PathBuf::from),
             "--no-index" => use_index = false,
+            "--info" => info = true,
+            "--format" => {
+                format_keys = args
+                    .next()
+                    .map(|k| k.split(',').map(str::to_string).collect())
+                    .unwrap_or_default()
+            }
             "--threads" => threads = args.next().map(|t| t.parse::<usize>()).transpose()?,
             _ => file = Some(PathBuf::from(arg)),
         }
@@ -36,6 +47,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: stream_count FILE [--targets POSITIONS.vcf] [--no-index] [--threads N]")?;
     let options = ReaderOptions {
         use_index,
+        info,
+        format_keys,
         ..ReaderOptions::default()
     };
     let started = Instant::now();

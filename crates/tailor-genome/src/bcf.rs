@@ -13,7 +13,7 @@ use typed::{Bytes, Int, Type};
 use crate::error::{ErrorKind, Fault, FaultResult, Location};
 use crate::header::{Header, HeaderBuilder};
 use crate::input::Input;
-use crate::reader::Selection;
+use crate::reader::{FieldRequest, Selection};
 use crate::site::{refill_strings, Filter, Genotype, Site};
 use crate::targets::{self, Probe, Wanted};
 
@@ -113,6 +113,12 @@ pub(crate) struct RecordParser<'a> {
     sample_names: &'a [String],
     dictionary: &'a Dictionary,
     contig_intervals: Vec<Option<&'a [(u64, u64)]>>,
+    keep_info: bool,
+    /// Dictionary number of each requested FORMAT key (slot order); empty when none.
+    format_numbers: Vec<Option<usize>>,
+    /// Per requested key, where its data sits in the current record's per-sample block:
+    /// (type, values per sample, byte offset). Reused across records.
+    format_fields: Vec<Option<(Type, usize, usize)>>,
     pub(crate) site: Site,
 }
 
@@ -122,6 +128,7 @@ impl<'a> RecordParser<'a> {
         selection: &'a Selection,
         sample_names: &'a [String],
         dictionary: &'a Dictionary,
+        request: &FieldRequest,
     ) -> Self {
         let contig_intervals = match wanted {
             Wanted::All => Vec::new(),
@@ -131,13 +138,21 @@ impl<'a> RecordParser<'a> {
                 .map(|name| name.as_deref().and_then(|n| index.intervals(n)))
                 .collect(),
         };
-        let site = Site::with_samples(selection.columns.len());
+        let site = Site::with_samples(selection.columns.len(), request);
+        let format_numbers: Vec<Option<usize>> = request
+            .format_keys
+            .iter()
+            .map(|key| dictionary.number(key))
+            .collect();
         Self {
             wanted,
             selection,
             sample_names,
             dictionary,
             contig_intervals,
+            keep_info: request.info,
+            format_fields: vec![None; format_numbers.len()],
+            format_numbers,
             site,
         }
     }
@@ -235,20 +250,27 @@ impl<'a> RecordParser<'a> {
         site.alts.truncate(alt_count);
         self.filter(&mut bytes)?;
         let mut info_end = None;
+        if self.keep_info {
+            self.site.info.clear();
+        }
         for _ in 0..n_info {
             let key = bytes.typed_int().map_err(invalid)?;
-            let is_end =
-                matches!(key, Int::Value(k) if Some(k as usize) == self.dictionary.end && k >= 0);
-            if is_end {
-                let (ty, count) = bytes.descriptor().map_err(invalid)?;
-                let values = bytes.take(count * ty.size()).map_err(invalid)?;
-                if count > 0 && matches!(ty, Type::Int8 | Type::Int16 | Type::Int32) {
-                    if let Int::Value(v) = typed::decode_int(ty, &values[..ty.size()]) {
-                        info_end = u64::try_from(v).ok();
-                    }
+            let (ty, count) = bytes.descriptor().map_err(invalid)?;
+            let len = count
+                .checked_mul(ty.size())
+                .ok_or_else(|| invalid("INFO value too large"))?;
+            let values = bytes.take(len).map_err(invalid)?;
+            let Int::Value(k) = key else {
+                continue;
+            };
+            let is_end = k >= 0 && Some(k as usize) == self.dictionary.end;
+            if is_end && count > 0 && matches!(ty, Type::Int8 | Type::Int16 | Type::Int32) {
+                if let Int::Value(v) = typed::decode_int(ty, &values[..ty.size()]) {
+                    info_end = u64::try_from(v).ok();
                 }
-            } else {
-                bytes.skip_vector().map_err(invalid)?;
+            }
+            if self.keep_info {
+                self.info_entry(k, ty, count, values)?;
             }
         }
         let site = &mut self.site;
@@ -263,6 +285,29 @@ impl<'a> RecordParser<'a> {
             Some(intervals) => targets::overlaps(intervals, self.site.pos, self.site.end),
             None => true,
         })
+    }
+
+    /// Appends one INFO entry to `site.info` as VCF text (`KEY` for a flag, else
+    /// `KEY=value`).
+    // Kept out of line: the default (PGx) read never calls it, and inlining it would
+    // grow the per-record loop.
+    #[inline(never)]
+    fn info_entry(&mut self, k: i32, ty: Type, count: usize, values: &[u8]) -> FaultResult<()> {
+        let name = self.dictionary.string(k).ok_or_else(|| {
+            invalid(format!(
+                "INFO refers to key number {k}, which the header does not define"
+            ))
+        })?;
+        let info = &mut self.site.info;
+        if !info.is_empty() {
+            info.push(';');
+        }
+        info.push_str(name);
+        if count == 0 || ty == Type::Missing || self.dictionary.is_info_flag(k) {
+            return Ok(());
+        }
+        info.push('=');
+        typed::render(ty, values, info).map_err(|m| invalid(format!("INFO {name}: {m}")))
     }
 
     fn unknown_contig(&self, chrom_id: i32) -> Fault {
@@ -306,6 +351,7 @@ impl<'a> RecordParser<'a> {
             for gt in &mut self.site.genotypes {
                 gt.set_missing();
             }
+            self.site.format.clear();
             return Ok(());
         }
         let total = self.selection.total;
@@ -318,6 +364,10 @@ impl<'a> RecordParser<'a> {
         let mut bytes = Bytes::new(indiv);
         let mut gt_field = None;
         let mut ps_field = None;
+        let wants_values = !self.format_numbers.is_empty();
+        if wants_values {
+            self.format_fields.iter_mut().for_each(|f| *f = None);
+        }
         for _ in 0..n_fmt {
             let key = bytes.typed_int().map_err(invalid)?;
             let (ty, count) = bytes.descriptor().map_err(invalid)?;
@@ -325,6 +375,7 @@ impl<'a> RecordParser<'a> {
                 .checked_mul(ty.size())
                 .and_then(|n| n.checked_mul(n_sample))
                 .ok_or_else(|| invalid("FORMAT field too large"))?;
+            let offset = bytes.position();
             let data = bytes.take(len).map_err(invalid)?;
             if let Int::Value(k) = key {
                 let k = usize::try_from(k).ok();
@@ -332,6 +383,13 @@ impl<'a> RecordParser<'a> {
                     gt_field = Some((ty, count, data));
                 } else if k.is_some() && k == self.dictionary.ps {
                     ps_field = Some((ty, count, data));
+                }
+                if wants_values && k.is_some() {
+                    for (slot, number) in self.format_numbers.iter().enumerate() {
+                        if *number == k && self.format_fields[slot].is_none() {
+                            self.format_fields[slot] = Some((ty, count, offset));
+                        }
+                    }
                 }
             }
         }
@@ -359,8 +417,66 @@ impl<'a> RecordParser<'a> {
                 }
                 _ => None,
             };
+            if wants_values {
+                self.keep_values(indiv, slot, column)?;
+            }
         }
         Ok(())
+    }
+
+    /// Renders the requested FORMAT values of file column `column` into slot row `slot`.
+    /// GT requested as a value is rendered from the decoded genotype.
+    // Kept out of line: the default (PGx) read never calls it, and inlining it would
+    // grow the per-record loop.
+    #[inline(never)]
+    fn keep_values(&mut self, indiv: &[u8], slot: usize, column: usize) -> FaultResult<()> {
+        let gt_number = self.dictionary.gt;
+        for (k, field) in self.format_fields.iter().enumerate() {
+            let Some(text) = self.site.format.slot(slot, k) else {
+                continue;
+            };
+            text.clear();
+            let Some((ty, count, offset)) = *field else {
+                continue;
+            };
+            if self.format_numbers[k].is_some() && self.format_numbers[k] == gt_number {
+                render_gt(&self.site.genotypes[slot], text);
+                continue;
+            }
+            let width = count * ty.size();
+            let values = offset
+                .checked_add(column * width)
+                .and_then(|start| indiv.get(start..start + width))
+                .ok_or_else(|| invalid("a FORMAT field is cut off"))?;
+            if let Err(m) = typed::render(ty, values, text) {
+                return Err(invalid(format!(
+                    "sample {}: FORMAT {}: {m}",
+                    self.sample_names.get(column).map_or("?", String::as_str),
+                    self.site.format.keys().get(k).map_or("?", String::as_str)
+                )));
+            }
+            // A missing value is an empty slot, as for text VCF.
+            if text == "." {
+                text.clear();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// GT as VCF text (`0/1`, `1|0`, `.`) from a decoded genotype.
+fn render_gt(genotype: &Genotype, out: &mut String) {
+    use std::fmt::Write;
+    for (i, allele) in genotype.alleles.iter().enumerate() {
+        if i > 0 {
+            out.push(if genotype.phased { '|' } else { '/' });
+        }
+        match allele {
+            Some(a) => {
+                let _ = write!(out, "{a}");
+            }
+            None => out.push('.'),
+        }
     }
 }
 

@@ -41,8 +41,22 @@ pub struct Definition {
     pub kind: DefinitionKind,
     /// `ID=`.
     pub id: String,
+    /// `Number=` as written (`1`, `A`, `R`, `G`, `.`), when given (FILTER lines have none).
+    pub number: Option<String>,
+    /// `Type=` as written (`Integer`, `Float`, `Flag`, `Character`, `String`), when given.
+    pub value_type: Option<String>,
+    /// `Description=`, unquoted, when given. Annotation tools put their field lists here
+    /// (VEP's `Format: Allele|Consequence|...`, snpEff's `'Allele | Annotation | ...'`).
+    pub description: Option<String>,
     /// `IDX=` (BCF dictionary position), when given.
     pub(crate) idx: Option<usize>,
+}
+
+impl Definition {
+    /// True for an INFO/FORMAT field declared `Type=Flag` (present or absent, no value).
+    pub fn is_flag(&self) -> bool {
+        self.value_type.as_deref() == Some("Flag")
+    }
 }
 
 /// A parsed VCF header.
@@ -104,6 +118,32 @@ impl Header {
     /// The `##FILTER`, `##INFO` and `##FORMAT` definitions in order.
     pub fn definitions(&self) -> &[Definition] {
         &self.definitions
+    }
+
+    /// The `##INFO` definition with this ID, if the header has one.
+    ///
+    /// ```
+    /// use tailor_genome::Header;
+    /// let text = ["##fileformat=VCFv4.2",
+    ///     "##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description=\"Somatic call\">",
+    ///     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"].join("\n");
+    /// let header = Header::parse(&text).unwrap();
+    /// let somatic = header.info("SOMATIC").unwrap();
+    /// assert!(somatic.is_flag());
+    /// assert_eq!(somatic.description.as_deref(), Some("Somatic call"));
+    /// assert!(header.info("DP").is_none());
+    /// ```
+    pub fn info(&self, id: &str) -> Option<&Definition> {
+        self.definitions
+            .iter()
+            .find(|d| d.kind == DefinitionKind::Info && d.id == id)
+    }
+
+    /// The `##FORMAT` definition with this ID, if the header has one.
+    pub fn format(&self, id: &str) -> Option<&Definition> {
+        self.definitions
+            .iter()
+            .find(|d| d.kind == DefinitionKind::Format && d.id == id)
     }
 
     /// Every sample in the `#CHROM` line, in file order.
@@ -258,7 +298,17 @@ impl HeaderBuilder {
                     idx,
                 });
             }
-            Some(kind) => self.definitions.push(Definition { kind, id, idx }),
+            Some(kind) => {
+                let owned = |name: &str| get(name).map(str::to_string);
+                self.definitions.push(Definition {
+                    kind,
+                    number: owned("Number"),
+                    value_type: owned("Type"),
+                    description: owned("Description"),
+                    id,
+                    idx,
+                })
+            }
         }
         Ok(())
     }
@@ -359,6 +409,15 @@ mod tests {
         assert_eq!(h.contigs()[0].idx, Some(0));
         assert_eq!(h.definitions().len(), 3);
         assert_eq!(h.definitions()[1].kind, DefinitionKind::Info);
+        assert_eq!(h.definitions()[1].number.as_deref(), Some("1"));
+        assert_eq!(h.definitions()[1].value_type.as_deref(), Some("Integer"));
+        assert_eq!(
+            h.definitions()[1].description.as_deref(),
+            Some("End, inclusive")
+        );
+        assert_eq!(h.definitions()[0].number, None);
+        assert_eq!(h.format("GT").map(|d| d.id.as_str()), Some("GT"));
+        assert!(h.info("GT").is_none());
         assert_eq!(h.samples(), ["A", "B"]);
         assert_eq!(h.line_count(), 10);
     }

@@ -27,12 +27,14 @@
 
 #![deny(missing_docs)]
 
+pub mod annotation;
 mod bcf;
 pub mod bgzf;
 mod error;
 mod header;
 mod index;
 mod input;
+pub mod protein;
 mod reader;
 mod site;
 mod targets;
@@ -42,6 +44,6 @@ pub use error::{Error, ErrorKind, Location};
 pub use header::{BuildGuess, Contig, Definition, DefinitionKind, GenomeBuild, Header};
 pub use input::{Compression, FileKind, Format};
 pub use reader::{ReadStats, ReaderOptions, SampleSelection, VariantReader};
-pub use site::{Filter, Genotype, Site};
+pub use site::{Filter, FormatValues, Genotype, Site};
 pub use tailor_core::normalize_chrom;
 pub use targets::Targets;

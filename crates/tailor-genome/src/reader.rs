@@ -4,6 +4,7 @@ mod options;
 mod selection;
 mod stats;
 
+pub(crate) use options::FieldRequest;
 pub use options::{ReaderOptions, SampleSelection};
 pub(crate) use selection::Selection;
 pub use stats::ReadStats;
@@ -45,6 +46,7 @@ pub struct VariantReader {
     header: Header,
     selection: Selection,
     samples: Vec<String>,
+    request: FieldRequest,
     index: Option<Index>,
     index_problem: Option<String>,
     dictionary: Option<Dictionary>,
@@ -53,7 +55,8 @@ pub struct VariantReader {
 
 impl VariantReader {
     /// Opens a file: detects BCF / BGZF VCF / gzip VCF / plain VCF by magic bytes, parses
-    /// the header, resolves the sample selection, refuses GRCh37, and loads an index
+    /// the header, resolves the sample selection, refuses GRCh37 (unless
+    /// [`ReaderOptions::allow_grch37`]), and loads an index
     /// beside the file when `options.use_index` (an index older than the file is ignored:
     /// it may point to the wrong places).
     pub fn open(path: &Path, options: &ReaderOptions) -> Result<Self, Error> {
@@ -75,7 +78,7 @@ impl VariantReader {
             FileKind::Vcf => read_vcf_header(&mut input)?,
             FileKind::Bcf => bcf::read_header(&mut input)?,
         };
-        if header.build().build == GenomeBuild::Grch37 {
+        if header.build().build == GenomeBuild::Grch37 && !options.allow_grch37 {
             return Err(Fault::new(ErrorKind::Grch37 {
                 evidence: header.build().evidence.clone(),
             }));
@@ -100,6 +103,7 @@ impl VariantReader {
             header,
             selection,
             samples,
+            request: FieldRequest::from_options(options),
             index,
             index_problem,
             dictionary,
@@ -229,7 +233,12 @@ impl VariantReader {
         wanted: Wanted<'_>,
         mut f: impl FnMut(&Site),
     ) -> FaultResult<ReadStats> {
-        let mut parser = LineParser::new(wanted, &self.selection, self.header.samples());
+        let mut parser = LineParser::new(
+            wanted,
+            &self.selection,
+            self.header.samples(),
+            &self.request,
+        );
         let mut stats = ReadStats::default();
         let mut line_number = 0u64;
         while line_number < self.header.line_count() {
@@ -261,7 +270,12 @@ impl VariantReader {
         wanted: Wanted<'_>,
         mut f: impl FnMut(&Site),
     ) -> FaultResult<ReadStats> {
-        let mut parser = LineParser::new(wanted, &self.selection, self.header.samples());
+        let mut parser = LineParser::new(
+            wanted,
+            &self.selection,
+            self.header.samples(),
+            &self.request,
+        );
         let mut stats = ReadStats {
             used_index: true,
             ..ReadStats::default()
@@ -306,8 +320,13 @@ impl VariantReader {
     ) -> FaultResult<ReadStats> {
         let dictionary = self.bcf_dictionary()?;
         bcf::read_header(&mut input)?;
-        let mut parser =
-            RecordParser::new(wanted, &self.selection, self.header.samples(), dictionary);
+        let mut parser = RecordParser::new(
+            wanted,
+            &self.selection,
+            self.header.samples(),
+            dictionary,
+            &self.request,
+        );
         let mut stats = ReadStats::default();
         let mut number = 0u64;
         loop {
@@ -356,8 +375,13 @@ impl VariantReader {
         mut f: impl FnMut(&Site),
     ) -> FaultResult<ReadStats> {
         let dictionary = self.bcf_dictionary()?;
-        let mut parser =
-            RecordParser::new(wanted, &self.selection, self.header.samples(), dictionary);
+        let mut parser = RecordParser::new(
+            wanted,
+            &self.selection,
+            self.header.samples(),
+            dictionary,
+            &self.request,
+        );
         let mut stats = ReadStats {
             used_index: true,
             ..ReadStats::default()

@@ -1,14 +1,19 @@
 //! One variant record as the engines see it.
 //!
-//! [`Site`] holds only what allele matching needs (position, alleles, filter, genotypes);
-//! everything else in a VCF record (QUAL, most INFO, most FORMAT fields) is skipped by the
-//! reader so that no time is spent parsing it.
+//! [`Site`] holds what allele matching needs (position, alleles, filter, genotypes) and,
+//! only when the reader is asked for them, the INFO text and chosen FORMAT fields; the
+//! rest of a record (QUAL, unrequested INFO/FORMAT) is skipped so that no time is spent
+//! parsing it.
 
 mod filter;
+mod format_values;
 mod genotype;
 
 pub use filter::Filter;
+pub use format_values::FormatValues;
 pub use genotype::Genotype;
+
+use crate::reader::FieldRequest;
 
 /// One VCF/BCF record overlapping the requested targets.
 ///
@@ -34,6 +39,14 @@ pub struct Site {
     /// One genotype per selected sample, in the order of
     /// [`VariantReader::samples`](crate::VariantReader::samples).
     pub genotypes: Vec<Genotype>,
+    /// The INFO column as VCF text (`DP=40;SOMATIC;CSQ=...`), kept only when
+    /// [`ReaderOptions::info`](crate::ReaderOptions::info) is set; empty for `.` and when
+    /// not requested. BCF INFO is rendered as `bcftools view` prints it.
+    pub info: String,
+    /// The FORMAT fields named in
+    /// [`ReaderOptions::format_keys`](crate::ReaderOptions::format_keys), per selected
+    /// sample; read them with [`Site::format_value`].
+    pub format: FormatValues,
     /// 1-based line number for text VCF, 1-based record number for BCF, for messages.
     /// 0 when the record was reached through an index: its number is not known without
     /// reading everything before it.
@@ -43,10 +56,53 @@ pub struct Site {
 impl Site {
     /// An empty site with one genotype slot per selected sample: the reusable buffer
     /// the VCF and BCF parsers fill record after record.
-    pub(crate) fn with_samples(n: usize) -> Self {
+    pub(crate) fn with_samples(n: usize, request: &FieldRequest) -> Self {
         let mut site = Site::default();
         site.genotypes.resize_with(n, Genotype::default);
+        site.format = FormatValues::new(&request.format_keys, n);
         site
+    }
+
+    /// The value of INFO `key`: `Some("")` for a flag that is present, `None` when the key
+    /// is absent (or INFO was not kept). Values are returned as written, e.g. `"0.12"` or
+    /// `"12,30"`.
+    ///
+    /// ```
+    /// use tailor_genome::Site;
+    /// let site = Site { info: "DP=40;SOMATIC;TVAF=0.12".into(), ..Site::default() };
+    /// assert_eq!(site.info_value("TVAF"), Some("0.12"));
+    /// assert_eq!(site.info_value("SOMATIC"), Some(""));
+    /// assert_eq!(site.info_value("VAF"), None);
+    /// ```
+    pub fn info_value(&self, key: &str) -> Option<&str> {
+        if key.is_empty() {
+            return None;
+        }
+        self.info.split(';').find_map(|entry| {
+            let rest = entry.strip_prefix(key)?;
+            if rest.is_empty() {
+                Some("")
+            } else {
+                rest.strip_prefix('=')
+            }
+        })
+    }
+
+    /// The value of FORMAT `key` for the selected sample `sample_index` (the order of
+    /// [`VariantReader::samples`](crate::VariantReader::samples)), as VCF text. `None`
+    /// when the key was not requested in
+    /// [`ReaderOptions::format_keys`](crate::ReaderOptions::format_keys), the record
+    /// lacks it, or the value is `.`.
+    ///
+    /// ```
+    /// use tailor_genome::{FormatValues, Site};
+    /// let mut site = Site { format: FormatValues::new(&["AD"], 1), ..Site::default() };
+    /// site.format.set(0, "AD", "31,9");
+    /// assert_eq!(site.format_value(0, "AD"), Some("31,9"));
+    /// assert_eq!(site.format_value(0, "DP"), None);
+    /// ```
+    pub fn format_value(&self, sample_index: usize, key: &str) -> Option<&str> {
+        self.format.get(sample_index, key)
     }
 
     /// The allele with this index (0 = REF), if the record has it.
@@ -101,6 +157,22 @@ mod tests {
         assert_eq!(v, vec!["x", "y"]);
         refill_strings(&mut v, ["1", "2", "3", "4"].into_iter());
         assert_eq!(v, vec!["1", "2", "3", "4"]);
+    }
+
+    #[test]
+    fn info_values_flags_and_prefixes() {
+        let site = Site {
+            info: "DP=40;SOMATIC;DPT=7;AF=0.5,0.25;EMPTY=".into(),
+            ..Site::default()
+        };
+        assert_eq!(site.info_value("DP"), Some("40"));
+        assert_eq!(site.info_value("DPT"), Some("7"));
+        assert_eq!(site.info_value("D"), None);
+        assert_eq!(site.info_value("SOMATIC"), Some(""));
+        assert_eq!(site.info_value("AF"), Some("0.5,0.25"));
+        assert_eq!(site.info_value("EMPTY"), Some(""));
+        assert_eq!(site.info_value(""), None);
+        assert_eq!(Site::default().info_value("DP"), None);
     }
 
     #[test]

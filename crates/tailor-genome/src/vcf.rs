@@ -13,7 +13,7 @@ use format_keys::FormatKeys;
 use genotype::GtError;
 
 use crate::error::{ErrorKind, Fault, FaultResult};
-use crate::reader::Selection;
+use crate::reader::{FieldRequest, Selection};
 use crate::site::{refill_strings, Filter, Site};
 use crate::targets::{self, Probe, Wanted};
 
@@ -26,6 +26,7 @@ pub(crate) struct LineParser<'a> {
     last_intervals: Option<&'a [(u64, u64)]>,
     has_last_chrom: bool,
     format: FormatKeys,
+    keep_info: bool,
     pub(crate) site: Site,
 }
 
@@ -95,8 +96,9 @@ impl<'a> LineParser<'a> {
         wanted: Wanted<'a>,
         selection: &'a Selection,
         sample_names: &'a [String],
+        request: &FieldRequest,
     ) -> Self {
-        let site = Site::with_samples(selection.columns.len());
+        let site = Site::with_samples(selection.columns.len(), request);
         Self {
             wanted,
             selection,
@@ -104,7 +106,8 @@ impl<'a> LineParser<'a> {
             last_chrom: Vec::new(),
             last_intervals: None,
             has_last_chrom: false,
-            format: FormatKeys::default(),
+            format: FormatKeys::with_requested(&request.format_keys),
+            keep_info: request.info,
             site,
         }
     }
@@ -246,8 +249,47 @@ impl<'a> LineParser<'a> {
         } else {
             ref_end
         };
+        if self.keep_info {
+            site.info.clear();
+            if info != b"." {
+                site.info.push_str(text(info, "INFO")?);
+            }
+        }
         let format = next_field(line, &mut start);
         self.genotypes(line, format, start)
+    }
+
+    /// Copies the requested FORMAT values of one sample column into slot row `slot`.
+    // Kept out of line: the default (PGx) read never calls it, and inlining it would
+    // grow the per-record loop.
+    #[inline(never)]
+    fn keep_values(&mut self, slot: usize, column: &[u8]) -> FaultResult<()> {
+        let values = &mut self.site.format;
+        values.clear_sample(slot);
+        let mut bad = None;
+        self.format.values(column, |k, value| {
+            // '.' is stored as an empty slot, as BCF's missing values are, so that sites
+            // compare equal whichever container they came from.
+            if value == b"." {
+                return;
+            }
+            if let Some(text_slot) = values.slot(slot, k) {
+                match std::str::from_utf8(value) {
+                    Ok(value) => text_slot.push_str(value),
+                    Err(_) => bad = Some(k),
+                }
+            }
+        });
+        match bad {
+            Some(k) => Err(invalid(format!(
+                "sample {}: FORMAT {} is not valid UTF-8 text",
+                self.sample_names
+                    .get(self.selection.columns[slot])
+                    .map_or("?", String::as_str),
+                values.keys().get(k).map_or("?", String::as_str)
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Reads GT/PS of the selected samples; `start` is where the first sample column
@@ -259,6 +301,7 @@ impl<'a> LineParser<'a> {
             for gt in &mut self.site.genotypes {
                 gt.set_missing();
             }
+            self.site.format.clear();
             return Ok(());
         };
         if total == 0 {
@@ -270,6 +313,7 @@ impl<'a> LineParser<'a> {
         }
         self.format.update(format);
         let alt_count = self.site.alts.len();
+        let wants_values = self.format.wants_values();
         // Most files put GT first and have no PS: then a sample column is parsed in one
         // pass from its first byte, without splitting it into fields first.
         let gt_first = self.format.gt == Some(0) && self.format.ps.is_none();
@@ -297,6 +341,7 @@ impl<'a> LineParser<'a> {
             let genotype = &mut self.site.genotypes[slot];
             let name = &self.sample_names[wanted];
             if gt_first {
+                let column_start = cursor;
                 let rest = &line[cursor..];
                 let used = genotype::parse(rest, alt_count, genotype)
                     .map_err(|e| gt_fault(e, name, genotype::text_at(rest), alt_count))?;
@@ -309,6 +354,10 @@ impl<'a> LineParser<'a> {
                     Some(_) => memchr::memchr(b'\t', &line[cursor..])
                         .map_or(line.len() + 1, |i| cursor + i + 1),
                 };
+                if wants_values {
+                    let column_end = (cursor - 1).min(line.len());
+                    self.keep_values(slot, &line[column_start..column_end])?;
+                }
             } else {
                 let field = next_field(line, &mut cursor).unwrap_or_default();
                 let (gt_text, ps_text) = self.format.fields(field);
@@ -328,6 +377,9 @@ impl<'a> LineParser<'a> {
                         ))
                     })?),
                 };
+                if wants_values {
+                    self.keep_values(slot, field)?;
+                }
             }
             column += 1;
         }
@@ -378,7 +430,7 @@ mod tests {
     fn full_parse_of_a_wanted_line() {
         let sel = selection(2, vec![0, 1]);
         let names = names(2);
-        let mut p = LineParser::new(Wanted::All, &sel, &names);
+        let mut p = LineParser::new(Wanted::All, &sel, &names, &FieldRequest::default());
         let line =
             b"chr1\t100\trs1;rs2\tAC\tA,<NON_REF>\t50\tq10;lowDP\tEND=150;DP=3\tGT:PS\t0|1:77\t1/2";
         assert!(p.process(line, 9).unwrap());
@@ -399,7 +451,7 @@ mod tests {
     #[test]
     fn end_ignores_info_end_for_ordinary_alleles() {
         let sel = selection(0, vec![]);
-        let mut p = LineParser::new(Wanted::All, &sel, &[]);
+        let mut p = LineParser::new(Wanted::All, &sel, &[], &FieldRequest::default());
         assert!(p.process(b"1\t10\t.\tACG\tA\t.\tPASS\tEND=99", 1).unwrap());
         assert_eq!(p.site.end, 12);
         assert!(p.process(b"1\t10\t.\tA\t.\t.\tPASS\tEND=99", 2).unwrap());
@@ -415,7 +467,12 @@ mod tests {
         let index = TargetIndex::new(&t);
         let sel = selection(1, vec![0]);
         let names = names(1);
-        let mut p = LineParser::new(Wanted::Targets(&index), &sel, &names);
+        let mut p = LineParser::new(
+            Wanted::Targets(&index),
+            &sel,
+            &names,
+            &FieldRequest::default(),
+        );
         // A block 990..=1005 covers the target; a block 990..=999 does not.
         assert!(p
             .process(b"2\t990\t.\tA\t<NON_REF>\t.\t.\tEND=1005\tGT\t0/0", 1)
@@ -446,7 +503,12 @@ mod tests {
         let index = TargetIndex::new(&t);
         let sel = selection(1, vec![0]);
         let names = names(1);
-        let mut p = LineParser::new(Wanted::Targets(&index), &sel, &names);
+        let mut p = LineParser::new(
+            Wanted::Targets(&index),
+            &sel,
+            &names,
+            &FieldRequest::default(),
+        );
         assert!(!p.process(b"1\t100\tgarbage", 1).unwrap());
         assert!(!p.process(b"X\tnot-a-number", 1).unwrap());
         let err = p.process(b"1\tten\t.", 1).unwrap_err();
@@ -457,7 +519,7 @@ mod tests {
     fn missing_gt_and_dropped_fields_read_as_missing() {
         let sel = selection(2, vec![0, 1]);
         let names = names(2);
-        let mut p = LineParser::new(Wanted::All, &sel, &names);
+        let mut p = LineParser::new(Wanted::All, &sel, &names, &FieldRequest::default());
         assert!(p.process(b"1\t5\t.\tA\tG\t.\t.\t.\tDP\t3\t4", 1).unwrap());
         assert!(p.site.genotypes.iter().all(|g| g.alleles == vec![None]));
         assert!(p
@@ -473,7 +535,7 @@ mod tests {
     fn sample_column_count_must_match_the_header() {
         let sel = selection(3, vec![1]);
         let names = names(3);
-        let mut p = LineParser::new(Wanted::All, &sel, &names);
+        let mut p = LineParser::new(Wanted::All, &sel, &names, &FieldRequest::default());
         assert!(p
             .process(b"1\t5\t.\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\t1/1", 1)
             .unwrap());
@@ -499,7 +561,7 @@ mod tests {
     fn record_errors_name_what_is_wrong() {
         let sel = selection(1, vec![0]);
         let names = names(1);
-        let mut p = LineParser::new(Wanted::All, &sel, &names);
+        let mut p = LineParser::new(Wanted::All, &sel, &names, &FieldRequest::default());
         let err = p.process(b"1\t5\t.\tA\tG\t.\t.", 1).unwrap_err();
         assert!(
             matches!(err.kind, ErrorKind::TooFewColumns { found: 7, .. }),

@@ -229,6 +229,7 @@ fn named_samples_come_back_in_file_order() {
     let options = ReaderOptions {
         samples: SampleSelection::Named(vec!["S3".into(), "S1".into(), "S3".into()]),
         use_index: true,
+        ..ReaderOptions::default()
     };
     let reader = VariantReader::open(&fixture("forms.vcf"), &options).unwrap();
     assert_eq!(reader.samples(), ["S1", "S3"]);
@@ -238,6 +239,7 @@ fn named_samples_come_back_in_file_order() {
     let none = ReaderOptions {
         samples: SampleSelection::Named(vec![]),
         use_index: true,
+        ..ReaderOptions::default()
     };
     assert!(read_all(&fixture("forms.vcf"), &none)
         .iter()
@@ -462,6 +464,7 @@ fn unknown_sample_lists_the_available_ones() {
     let options = ReaderOptions {
         samples: SampleSelection::Named(vec!["S1".into(), "NA12878".into()]),
         use_index: true,
+        ..ReaderOptions::default()
     };
     let path = fixture("forms.vcf");
     let err = VariantReader::open(&path, &options).unwrap_err();

@@ -71,6 +71,7 @@ fn exercise(path: &Path, threads: usize) {
         ReaderOptions {
             samples: SampleSelection::Named(vec!["S2".into()]),
             use_index: false,
+            ..ReaderOptions::default()
         },
     ] {
         if let Ok(mut reader) = VariantReader::open(path, &options) {

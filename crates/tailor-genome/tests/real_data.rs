@@ -151,6 +151,7 @@ fn thousand_genomes_sample_selection_picks_the_right_columns() {
     let options = ReaderOptions {
         samples: SampleSelection::Named(pick),
         use_index: true,
+        ..ReaderOptions::default()
     };
     let (some, _) = read(&path, &options, &targets);
     assert_eq!(
@@ -335,6 +336,7 @@ fn whole_chromosome_and_unbounded_targets_use_the_index_sanely() {
     let options = ReaderOptions {
         samples: SampleSelection::Named(vec!["HG00096".into()]),
         use_index: true,
+        ..ReaderOptions::default()
     };
     let streaming = ReaderOptions {
         use_index: false,

@@ -56,6 +56,27 @@ impl Error {
         .into()
     }
 
+    pub(crate) fn table(
+        path: &Path,
+        line: usize,
+        column: usize,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ErrorKind::Table {
+            path: path.to_path_buf(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+        }
+        .into()
+    }
+
+    pub(crate) fn transcripts(message: String) -> Self {
+        ErrorKind::Transcripts { message }.into()
+    }
+
     pub(crate) fn artifact(path: &Path, problem: ArtifactProblem) -> Self {
         ErrorKind::Artifact {
             path: path.to_path_buf(),
@@ -122,6 +143,22 @@ pub enum ErrorKind {
         /// What is wrong, with expected and found values.
         message: String,
     },
+    /// A tab-separated table (a curated `kb/onco` table or an upstream TSV) has a value
+    /// that does not parse or contradicts another table. Printed as
+    /// `file:line:column: field: message` so an editor can jump to the cell.
+    #[error("{}:{line}:{column}: {field}: {message}", path.display())]
+    Table {
+        /// The table file (for embedded curated tables, `kb/onco/<name>`).
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based character column where the field starts.
+        column: usize,
+        /// Column name (`tumor_type`), or `header`/`row` for structural problems.
+        field: String,
+        /// What is wrong, quoting the value and, where possible, a fix.
+        message: String,
+    },
     /// A compiled knowledge-base file cannot be used.
     #[error("{}: {problem}", path.display())]
     Artifact {
@@ -129,6 +166,13 @@ pub enum ErrorKind {
         path: PathBuf,
         /// Why it cannot be used.
         problem: ArtifactProblem,
+    },
+    /// The exon model sources could not be read or the curated keys contradict it
+    /// (the message names the file and line).
+    #[error("exon model: {message}")]
+    Transcripts {
+        /// What is wrong.
+        message: String,
     },
     /// Serialising the compiled knowledge base failed (a bug, not a data problem).
     #[error("cannot encode the compiled knowledge base: {message}")]

@@ -16,18 +16,21 @@
 //! # Ok::<(), tailor_kb::Error>(())
 //! ```
 //!
-//! The knowledge base has a part per domain ([`KnowledgeBase::pgx`] today); oncology
-//! knowledge will sit beside it in the same artifact.
+//! The knowledge base has a part per domain: [`KnowledgeBase::pgx`] and
+//! [`KnowledgeBase::onco`] (curated evidence tables compiled into the library, OncoTree,
+//! cancer hotspots, optional CIViC), in the same artifact.
 
 #![deny(missing_docs)]
 
 mod artifact;
 mod error;
+pub mod onco;
 pub mod pgx;
 mod source;
 
 pub use artifact::FORMAT_VERSION;
 pub use error::{ArtifactProblem, Error, ErrorKind};
+pub use onco::OncoKnowledge;
 pub use pgx::PgxKnowledge;
 pub use source::{
     default_source_paths, FileStamp, SourceFile, SourceGroup, SourcePaths, SHARED_DATA_ENV,
@@ -37,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tailor_core::pgx::{KnowledgeProvenance, SourceVersion};
+pub use tailor_transcripts::TranscriptModel;
 
 /// Environment variable naming the compiled knowledge-base file to use (see
 /// [`default_cache_path`]).
@@ -67,6 +71,45 @@ pub struct KnowledgeBase {
     sources: Vec<SourceRecord>,
     stamps: Vec<FileStamp>,
     pgx: PgxKnowledge,
+    onco: OncoKnowledge,
+    /// Stored as the artifact's tail section, decoded on first use.
+    #[serde(skip)]
+    transcripts: LazyTranscripts,
+}
+
+/// The exon model as bincode bytes, checked and decoded the first time somatic code asks
+/// for it (a PGx run never does).
+#[derive(Default)]
+struct LazyTranscripts {
+    tail: std::sync::Arc<artifact::Tail>,
+    path: PathBuf,
+    model: std::sync::OnceLock<TranscriptModel>,
+}
+
+impl Clone for LazyTranscripts {
+    fn clone(&self) -> Self {
+        let model = std::sync::OnceLock::new();
+        if let Some(m) = self.model.get() {
+            let _ = model.set(m.clone());
+        }
+        LazyTranscripts {
+            tail: self.tail.clone(),
+            path: self.path.clone(),
+            model,
+        }
+    }
+}
+
+impl PartialEq for LazyTranscripts {
+    fn eq(&self, other: &Self) -> bool {
+        self.tail.sha256 == other.tail.sha256
+    }
+}
+
+impl std::fmt::Debug for LazyTranscripts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LazyTranscripts({} bytes)", self.tail.bytes.len())
+    }
 }
 
 impl KnowledgeBase {
@@ -85,6 +128,27 @@ impl KnowledgeBase {
     /// The pharmacogenomics knowledge.
     pub fn pgx(&self) -> &PgxKnowledge {
         &self.pgx
+    }
+
+    /// The oncology knowledge: curated evidence, genes and variant keys, OncoTree,
+    /// hotspots and (when built with it) CIViC.
+    pub fn onco(&self) -> &OncoKnowledge {
+        &self.onco
+    }
+
+    /// The MANE exon model (with CDS anchors from the curated variant keys), decoded and
+    /// checksum-verified on first use.
+    pub fn transcripts(&self) -> Result<&TranscriptModel, Error> {
+        let lazy = &self.transcripts;
+        if let Some(m) = lazy.model.get() {
+            return Ok(m);
+        }
+        lazy.tail.verify(&lazy.path)?;
+        let model: TranscriptModel = artifact::from_bytes(&lazy.path, &lazy.tail.bytes)?;
+        let _ = lazy.model.set(model);
+        lazy.model
+            .get()
+            .ok_or_else(|| Error::artifact(&lazy.path, ArtifactProblem::Decode("exon model".into())))
     }
 
     /// What every report states about the knowledge it used.
@@ -106,7 +170,7 @@ impl KnowledgeBase {
 
     /// Writes the compiled artifact to `path` atomically (temporary file + rename).
     pub fn write(&self, path: &Path) -> Result<(), Error> {
-        artifact::write_atomic(path, &artifact::encode(self)?)
+        artifact::write_atomic(path, &artifact::encode(self, &self.transcripts.tail)?)
     }
 
     /// Reads a compiled artifact. A file that is not a Tailor KB, was written by another
@@ -114,25 +178,47 @@ impl KnowledgeBase {
     /// [`ErrorKind::Artifact`] naming the file and the reason.
     pub fn read(path: &Path) -> Result<Self, Error> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", e))?;
-        artifact::decode(path, &bytes)
+        let (mut kb, tail): (KnowledgeBase, _) = artifact::decode(path, &bytes)?;
+        kb.transcripts = LazyTranscripts {
+            tail: std::sync::Arc::new(tail),
+            path: path.to_path_buf(),
+            model: std::sync::OnceLock::new(),
+        };
+        Ok(kb)
     }
 
     /// Whether the source files at `paths` still look like the ones this knowledge base
     /// was built from (same files, sizes and modification times). Cheap: no hashing.
     pub fn matches_sources(&self, paths: &SourcePaths) -> Result<bool, Error> {
-        let listed = source::list_sources(paths)?;
-        Ok(source::stamps(&listed)? == self.stamps)
+        Ok(all_stamps(paths)? == self.stamps)
     }
+}
+
+/// Stamps of every source: PGx files, then oncology inputs (curated tables by content).
+fn all_stamps(paths: &SourcePaths) -> Result<Vec<FileStamp>, Error> {
+    let listed = source::list_sources(paths)?;
+    let mut stamps = source::stamps(&listed)?;
+    stamps.extend(onco::stamps(&onco::list(paths)?)?);
+    Ok(stamps)
 }
 
 /// Imports and validates every source, and compiles the knowledge base.
 ///
-/// Fails on the first problem with an error that names the file and the JSON path of
-/// the offending value; nothing is partially imported.
+/// Fails on the first problem with an error that names the file and the JSON path (or,
+/// for tables, `file:line:column`) of the offending value; nothing is partially
+/// imported.
 pub fn build(paths: &SourcePaths) -> Result<KnowledgeBase, Error> {
     let listed = source::list_sources(paths)?;
-    let stamps = source::stamps(&listed)?;
-    let imported = pgx::import_all(&listed)?;
+    let onco_inputs = onco::list(paths)?;
+    let mut stamps = source::stamps(&listed)?;
+    stamps.extend(onco::stamps(&onco_inputs)?);
+    let mut imported = pgx::import_all(&listed)?;
+    let onco_imported = onco::import(&onco_inputs)?;
+    let variant_keys_text = onco_imported.variant_keys_text.clone();
+    imported.files.extend(onco_imported.files);
+    for (group, v) in onco_imported.versions {
+        imported.versions.entry(group).or_default().extend(v);
+    }
 
     let mut by_group: BTreeMap<SourceGroup, Vec<SourceFile>> = BTreeMap::new();
     for f in &imported.files {
@@ -172,12 +258,55 @@ pub fn build(paths: &SourcePaths) -> Result<KnowledgeBase, Error> {
         .unwrap_or("undated");
     let version = format!("{date}+{}", &digest[..12]);
 
+    let transcripts = build_transcripts(paths, &variant_keys_text)?;
+    let tail = artifact::Tail::new(artifact::to_bytes(&transcripts)?);
+    let lazy = LazyTranscripts {
+        tail: std::sync::Arc::new(tail),
+        path: PathBuf::from("(built in memory)"),
+        model: std::sync::OnceLock::new(),
+    };
+    let _ = lazy.model.set(transcripts);
+
     Ok(KnowledgeBase {
         version,
         sources,
         stamps,
         pgx: imported.pgx,
+        onco: onco_imported.onco,
+        transcripts: lazy,
     })
+}
+
+/// Loads the exon model and anchors its c. numbering on the curated variant keys. A key
+/// that contradicts the model (wrong base for the strand, not exonic, numbering that
+/// disagrees with another key of the gene) fails the build: a wrong anchor would shift
+/// every codon of that gene.
+fn build_transcripts(
+    paths: &SourcePaths,
+    variant_keys: &(PathBuf, String),
+) -> Result<TranscriptModel, Error> {
+    let dir = &paths.onco_root;
+    let [mane, exons, genes] = onco::TRANSCRIPT_FILES;
+    let sources = tailor_transcripts::TranscriptSources {
+        mane_summary: dir.join(mane),
+        exons_bed: dir.join(exons),
+        genes: dir.join(genes),
+    };
+    let mut model = TranscriptModel::load(&sources).map_err(|e| Error::transcripts(e.to_string()))?;
+    let report = model
+        .add_anchors_from_variant_keys(&variant_keys.0, &variant_keys.1)
+        .map_err(|e| Error::transcripts(e.to_string()))?;
+    if let Some(bad) = report.rejected.first() {
+        return Err(Error::transcripts(format!(
+            "{}:{}: variant key for {} cannot anchor the exon model: {} ({} rejected rows)",
+            variant_keys.0.display(),
+            bad.line,
+            bad.gene,
+            bad.reason,
+            report.rejected.len()
+        )));
+    }
+    Ok(model)
 }
 
 /// The `YYYY-MM-DD` prefix of a data version such as `2025-11-05-00-25`.

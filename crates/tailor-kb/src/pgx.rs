@@ -265,6 +265,19 @@ pub(crate) fn import_all(listed: &[Listed]) -> Result<Imported, Error> {
                 group_versions.insert(g.data_version.clone());
                 guidelines.push(g);
             }
+            SourceGroup::TailorCurated
+            | SourceGroup::OncoTree
+            | SourceGroup::CancerHotspots
+            | SourceGroup::Civic
+            | SourceGroup::Transcripts => {
+                // `list_sources` lists PGx files only; oncology inputs go through
+                // `onco::import`.
+                return Err(Error::invalid(
+                    &l.path,
+                    ".",
+                    "an oncology source was listed among the pharmacogenomics sources",
+                ));
+            }
         }
     }
 

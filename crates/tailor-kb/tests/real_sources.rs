@@ -164,15 +164,17 @@ fn provenance_names_every_source_group() {
     let (date, hash) = kb.version().split_once('+').expect("date+hash");
     assert_eq!(date, "2025-11-05");
     assert_eq!(hash.len(), 12);
-    assert_eq!(p.sources.len(), 8);
+    // 8 PGx groups + curated oncology tables, OncoTree, cancer hotspots (no CIViC given).
+    assert_eq!(p.sources.len(), 11);
     let defs = &p.sources[0];
     assert_eq!(defs.name, "PharmCAT 3.1.1 named-allele definitions");
     assert_eq!(defs.version, "PharmCAT 3.1.1; data 2025-11-05-00-25");
     assert!(defs.license.contains("CC BY-SA 4.0"));
     assert_eq!(defs.sha256.len(), 64);
     let files: usize = kb.sources().iter().map(|s| s.files.len()).sum();
-    // 20 definitions + exemptions + 17 + 2 + 15 + 13 phenotype tables + 118 guidelines
-    assert_eq!(files, 20 + 1 + 17 + 2 + 15 + 13 + 118);
+    // 20 definitions + exemptions + 17 + 2 + 15 + 13 phenotype tables + 118 guidelines,
+    // then 3 curated oncology tables + OncoTree + hotspots.
+    assert_eq!(files, 20 + 1 + 17 + 2 + 15 + 13 + 118 + 3 + 1 + 1);
     // Deterministic: the same sources give the same version.
     let again = tailor_kb::build(&paths()).expect("second build");
     assert_eq!(again.version(), kb.version());
@@ -281,6 +283,7 @@ fn malformed_source_is_named_with_its_json_path() {
     copy_sources(&root);
     let paths = SourcePaths {
         pgx_root: root.clone(),
+        ..paths()
     };
     assert!(tailor_kb::build(&paths).is_ok(), "the copy imports as is");
 
@@ -339,6 +342,7 @@ fn changed_sources_trigger_a_rebuild() {
     copy_sources(&root);
     let paths = SourcePaths {
         pgx_root: root.clone(),
+        ..paths()
     };
     let cache = dir.path().join("kb.bin");
     let (first, origin) = tailor_kb::load_or_build(Some(&cache), &paths).expect("build");
@@ -371,6 +375,7 @@ fn missing_sources_are_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let paths = SourcePaths {
         pgx_root: dir.path().join("nowhere"),
+        ..paths()
     };
     let err = tailor_kb::build(&paths).expect_err("no sources");
     assert!(err.to_string().contains("nowhere"), "{err}");

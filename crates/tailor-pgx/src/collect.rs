@@ -240,6 +240,7 @@ pub fn collect(
         let reader_opts = ReaderOptions {
             samples: SampleSelection::All,
             use_index: options.use_index,
+            ..ReaderOptions::default()
         };
         let mut reader = VariantReader::open(path, &reader_opts)?;
         // Map this file's samples onto the run's samples (selection applied here so an

@@ -7,5 +7,6 @@
 
 pub mod atomic;
 pub mod pgx;
+pub mod somatic;
 
 pub use atomic::{write_atomic, AtomicFile, WriteError};

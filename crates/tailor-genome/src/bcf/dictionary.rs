@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::header::Header;
+use crate::header::{DefinitionKind, Header};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dictionary {
@@ -15,6 +15,9 @@ pub(crate) struct Dictionary {
     pub(crate) end: Option<usize>,
     pub(crate) gt: Option<usize>,
     pub(crate) ps: Option<usize>,
+    /// By key number: true when the key is an INFO `Type=Flag` (rendered without `=`).
+    info_flags: Vec<bool>,
+    numbers: HashMap<String, usize>,
 }
 
 fn place(table: &mut Vec<Option<String>>, idx: usize, id: &str) -> Result<(), String> {
@@ -63,12 +66,25 @@ impl Dictionary {
             let idx = contig.idx.unwrap_or(contigs.len());
             place(&mut contigs, idx, &contig.name)?;
         }
+        let mut info_flags = vec![false; strings.len()];
+        for definition in header.definitions() {
+            if definition.kind == DefinitionKind::Info && definition.is_flag() {
+                if let Some(flag) = numbers
+                    .get(definition.id.as_str())
+                    .and_then(|&n| info_flags.get_mut(n))
+                {
+                    *flag = true;
+                }
+            }
+        }
         Ok(Self {
             end: numbers.get("END").copied(),
             gt: numbers.get("GT").copied(),
             ps: numbers.get("PS").copied(),
             strings,
             contigs,
+            info_flags,
+            numbers,
         })
     }
 
@@ -77,6 +93,20 @@ impl Dictionary {
             .ok()
             .and_then(|i| self.strings.get(i))
             .and_then(Option::as_deref)
+    }
+
+    /// The key number of a FILTER/INFO/FORMAT ID.
+    pub(crate) fn number(&self, id: &str) -> Option<usize> {
+        self.numbers.get(id).copied()
+    }
+
+    /// True when key number `idx` is declared as an INFO flag.
+    pub(crate) fn is_info_flag(&self, idx: i32) -> bool {
+        usize::try_from(idx)
+            .ok()
+            .and_then(|i| self.info_flags.get(i))
+            .copied()
+            .unwrap_or(false)
     }
 
     pub(crate) fn contig(&self, idx: i32) -> Option<&str> {
@@ -120,6 +150,21 @@ mod tests {
         assert_eq!(d.string(4), None);
         assert_eq!(d.contig(1), Some("chr2"));
         assert_eq!(d.contig(-1), None);
+        assert_eq!(d.number("DP"), Some(1));
+        assert_eq!(d.number("GQ"), None);
+        assert!(!d.is_info_flag(1));
+    }
+
+    #[test]
+    fn info_flags_are_known_by_number() {
+        let h = header(
+            "##INFO=<ID=SOMATIC,Number=0,Type=Flag,Description=\"s\">\n\
+             ##INFO=<ID=DP,Number=1,Type=Integer,Description=\"d\">\n",
+        );
+        let d = Dictionary::from_header(&h).unwrap();
+        assert!(d.is_info_flag(1));
+        assert!(!d.is_info_flag(2));
+        assert!(!d.is_info_flag(-4));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Where GT and PS sit in a FORMAT column, remembered across records.
+//! Where GT, PS and any requested keys sit in a FORMAT column, remembered across records.
 //!
 //! Nearly every record of a file repeats the same FORMAT string, so its key positions are
 //! looked up once and reused while the bytes stay the same.
@@ -11,9 +11,26 @@ pub(crate) struct FormatKeys {
     pub(crate) gt: Option<usize>,
     /// Position of PS among the keys.
     pub(crate) ps: Option<usize>,
+    /// Keys the caller asked to keep (slot order of `FormatValues`).
+    requested: Vec<String>,
+    /// For each position among the keys of the current FORMAT: the requested slot, if any.
+    slots: Vec<Option<usize>>,
 }
 
 impl FormatKeys {
+    /// Keys that will also be kept (besides GT and PS), in slot order.
+    pub(crate) fn with_requested(requested: &[String]) -> Self {
+        Self {
+            requested: requested.to_vec(),
+            ..Self::default()
+        }
+    }
+
+    /// True when FORMAT values beyond GT/PS are to be kept.
+    pub(crate) fn wants_values(&self) -> bool {
+        !self.requested.is_empty()
+    }
+
     /// Points at the keys of `format`, re-reading them only when the bytes change.
     pub(crate) fn update(&mut self, format: &[u8]) {
         if self.known && self.raw == format {
@@ -24,6 +41,7 @@ impl FormatKeys {
         self.known = true;
         self.gt = None;
         self.ps = None;
+        self.slots.clear();
         if format == b"." {
             return;
         }
@@ -32,6 +50,29 @@ impl FormatKeys {
                 b"GT" if self.gt.is_none() => self.gt = Some(i),
                 b"PS" if self.ps.is_none() => self.ps = Some(i),
                 _ => {}
+            }
+            if !self.requested.is_empty() {
+                let slot = self.requested.iter().position(|r| r.as_bytes() == key);
+                // A key written twice: the first one counts, as for GT and PS.
+                let slot = slot.filter(|s| !self.slots.contains(&Some(*s)));
+                self.slots.push(slot);
+            }
+        }
+        while self.slots.last() == Some(&None) {
+            self.slots.pop();
+        }
+    }
+
+    /// Calls `keep(slot, value)` for every requested key present in one sample column.
+    pub(crate) fn values<'l>(&self, column: &'l [u8], mut keep: impl FnMut(usize, &'l [u8])) {
+        if self.slots.is_empty() {
+            return;
+        }
+        for (i, value) in column.split(|&b| b == b':').enumerate() {
+            match self.slots.get(i) {
+                Some(Some(slot)) => keep(*slot, value),
+                Some(None) => {}
+                None => break,
             }
         }
     }
@@ -89,5 +130,32 @@ mod tests {
         assert_eq!(keys.fields(b"12"), (None, None));
         keys.update(b".");
         assert_eq!((keys.gt, keys.ps), (None, None));
+    }
+
+    #[test]
+    fn requested_keys_map_to_slots_in_any_order() {
+        let mut keys = FormatKeys::with_requested(&["DP".into(), "AF".into(), "AD".into()]);
+        assert!(keys.wants_values());
+        keys.update(b"GT:AD:AF:DP:AD");
+        let mut got = Vec::new();
+        keys.values(b"0/1:3,4:0.571:7:9,9", |slot, v| {
+            got.push((slot, v.to_vec()))
+        });
+        assert_eq!(
+            got,
+            vec![
+                (2, b"3,4".to_vec()),
+                (1, b"0.571".to_vec()),
+                (0, b"7".to_vec())
+            ]
+        );
+        got.clear();
+        keys.values(b"0/1:3,4", |slot, v| got.push((slot, v.to_vec())));
+        assert_eq!(got, vec![(2, b"3,4".to_vec())]);
+        keys.update(b"GT:GQ");
+        got.clear();
+        keys.values(b"0/1:99", |slot, v| got.push((slot, v.to_vec())));
+        assert!(got.is_empty());
+        assert!(!FormatKeys::default().wants_values());
     }
 }

@@ -1,0 +1,10 @@
+//! Somatic interpretation: tumour findings to AMP/ASCO/CAP tiers, therapies, resistance
+//! and TMB, every call traceable to the knowledge-base row that made it.
+
+pub mod biomarker;
+pub mod case;
+pub mod engine;
+pub mod load;
+pub mod rank;
+pub mod tier;
+pub mod tmb;

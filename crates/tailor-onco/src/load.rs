@@ -1,0 +1,825 @@
+//! From a case manifest's files to a [`SomaticCase`]: reading, sample choice, VAF and
+//! depth, annotation, copy-number thresholds, TMB counting.
+//!
+//! Annotation order for a small variant (first that applies):
+//! 1. the VEP `CSQ` / snpEff `ANN` annotation in the VCF, or the MAF's own columns
+//!    (protein change, class, exon), choosing the MANE Select transcript when several
+//!    are given;
+//! 2. Tailor's curated genomic keys (exact chromosome, position and alleles), which give
+//!    the protein change of well-known actionable variants even in a raw VCF;
+//! 3. the MANE exon model (GRCh38 only): gene, transcript, exon, splice site and
+//!    in-frame/frameshift from the allele lengths, and the codon for genes with a CDS
+//!    anchor; the protein change itself stays unknown and the report says so.
+//!
+//! Exon numbers and splice-site exons missing from an annotation are filled from the
+//! exon model when the transcript is the MANE one (GRCh38).
+//!
+//! Copy-number segments become gene calls with stated thresholds: a gene is amplified
+//! when every segment overlapping it has at least `amp_min_copies` total copies (default
+//! 6, as PCGR's default gain cut-off), and homozygously deleted when any overlapping
+//! segment has 0 copies (a partial homozygous deletion also inactivates the gene).
+
+use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
+use crate::engine::OncoEngine;
+use crate::tmb::{self, Regions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tailor_case::cna::CnaCall;
+use tailor_case::{CaseError, CaseManifest};
+use tailor_core::normalize_chrom;
+use tailor_core::onco::{AnnotationSource, SomaticInput, UnannotatedVariant};
+use tailor_core::somatic::{Assembly, Biomarkers, VariantClass};
+use tailor_genome::annotation::{pick_best, AnnotationSchema};
+use tailor_genome::protein::parse_protein;
+use tailor_genome::{ReaderOptions, SampleSelection, VariantReader};
+use tailor_transcripts::TranscriptModel;
+
+/// Loading errors: every one names the file and, where there is one, the line.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A tabular input or the manifest is malformed.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// The VCF/BCF could not be read.
+    #[error(transparent)]
+    Genome(#[from] tailor_genome::Error),
+    /// Something about the inputs as a whole is wrong.
+    #[error("{path}: {message}")]
+    Input {
+        /// File.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Nothing to interpret.
+    #[error("no somatic input: give a VCF, MAF, copy-number, segment, fusion or biomarker input")]
+    NoInput,
+}
+
+/// Loading options beyond the manifest.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Minimum total copies for an amplification from segments.
+    pub amp_min_copies: u32,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { amp_min_copies: 6 }
+    }
+}
+
+/// Reads every somatic input of the manifest into a [`SomaticCase`].
+pub fn load_case(
+    manifest: &CaseManifest,
+    engine: &OncoEngine<'_>,
+    transcripts: &TranscriptModel,
+    options: &LoadOptions,
+) -> Result<SomaticCase, LoadError> {
+    let s = &manifest.somatic;
+    let mut case = SomaticCase {
+        patient: manifest.patient.clone(),
+        tumor_type: manifest.tumor_type.clone(),
+        sample_type: manifest.sample_type,
+        purity: manifest.purity,
+        assembly: manifest.assembly,
+        ..SomaticCase::default()
+    };
+    let has_any = s.vcf.is_some()
+        || s.maf.is_some()
+        || s.cna.is_some()
+        || s.segments.is_some()
+        || s.fusions.is_some()
+        || s.biomarkers.is_some()
+        || manifest.biomarkers.is_some();
+    if !has_any {
+        return Err(LoadError::NoInput);
+    }
+    if case.assembly == Assembly::GRCh37 {
+        case.warnings.push(
+            "GRCh37 input: variants are matched by their protein annotation and GRCh37 genomic keys only; \
+             the MANE exon model (GRCh38) is not applied and copy-number segments are not mapped to genes."
+                .into(),
+        );
+    }
+    let panel = match &s.panel_bed {
+        Some(bed) => Some(read_bed(bed)?),
+        None => None,
+    };
+    let panel_size = s
+        .panel_size_mb
+        .or_else(|| panel.as_ref().map(|p| p.total_bases() as f64 / 1e6));
+    let mut tmb_counted: Option<u64> = None;
+    if let Some(vcf) = &s.vcf {
+        let counted = read_vcf(vcf, manifest, engine, transcripts, panel.as_ref(), &mut case)?;
+        tmb_counted = Some(counted);
+    }
+    if let Some(maf) = &s.maf {
+        let counted = read_maf(maf, manifest, engine, transcripts, panel.as_ref(), &mut case)?;
+        tmb_counted = Some(tmb_counted.unwrap_or(0) + counted);
+    }
+    if let (Some(counted), Some(size)) = (tmb_counted, panel_size) {
+        case.computed_tmb = tmb::compute(counted, Some(size), tmb::TMB_HIGH);
+    } else if tmb_counted.is_some() {
+        case.warnings.push(
+            "TMB not computed: no panel size (panel_size_mb) or panel BED was given.".into(),
+        );
+    }
+    if let Some(cna) = &s.cna {
+        let calls = tailor_case::cna::read_gene_cna(cna, s.tumor_sample.as_deref())?;
+        let n = calls.len() as u64;
+        let mut used = 0;
+        for c in calls {
+            let state = match c.call {
+                CnaCall::Amplification => CopyNumberState::Amplification,
+                CnaCall::HomozygousDeletion => CopyNumberState::HomozygousDeletion,
+                CnaCall::Gain => CopyNumberState::Gain,
+                CnaCall::HeterozygousLoss => CopyNumberState::Loss,
+                CnaCall::Neutral => continue,
+            };
+            used += 1;
+            case.copy_numbers.push(CopyNumberCall {
+                gene: c.gene,
+                state,
+                copies: c.copies,
+                record: format!("{}:{}", cna.display(), c.line),
+            });
+        }
+        case.inputs.push(input("cna", cna, n, used));
+    }
+    if let Some(seg) = &s.segments {
+        let segments = tailor_case::segments::read_segments(seg)?;
+        let n = segments.len() as u64;
+        if case.assembly == Assembly::GRCh37 {
+            case.inputs.push(input("segments", seg, n, 0));
+        } else {
+            let calls = segment_calls(seg, &segments, transcripts, options.amp_min_copies);
+            let used = calls.len() as u64;
+            case.copy_numbers.extend(calls);
+            case.inputs.push(input("segments", seg, n, used));
+        }
+    }
+    if let Some(fus) = &s.fusions {
+        let fusions = tailor_case::fusion::read_fusions(fus)?;
+        let n = fusions.len() as u64;
+        for f in fusions {
+            case.fusions.push(FusionCall {
+                gene5: f.gene5.unwrap_or_else(|| "unknown".into()),
+                gene3: f.gene3.unwrap_or_else(|| "unknown".into()),
+                reads: f.supporting_reads,
+                reading_frame: f.reading_frame,
+                record: format!("{}:{}", fus.display(), f.line),
+            });
+        }
+        case.inputs.push(input("fusions", fus, n, n));
+    }
+    let mut biomarkers = Biomarkers::default();
+    if let Some(path) = &s.biomarkers {
+        biomarkers = tailor_case::biomarkers::read_biomarkers(path)?;
+        case.inputs.push(input("biomarkers", path, 1, 1));
+    }
+    if let Some(inline) = &manifest.biomarkers {
+        biomarkers = merge_biomarkers(biomarkers, inline).map_err(|message| LoadError::Input {
+            path: manifest.source.clone().unwrap_or_else(|| PathBuf::from("case")),
+            message,
+        })?;
+    }
+    case.biomarkers = biomarkers;
+    Ok(case)
+}
+
+fn input(kind: &str, path: &Path, records: u64, used: u64) -> SomaticInput {
+    SomaticInput {
+        kind: kind.into(),
+        path: path.display().to_string(),
+        records,
+        used,
+    }
+}
+
+/// Inline biomarkers fill what the file leaves open; a value given differently in both
+/// is an error (which one is right is not Tailor's call).
+fn merge_biomarkers(file: Biomarkers, inline: &Biomarkers) -> Result<Biomarkers, String> {
+    macro_rules! merge {
+        ($field:ident) => {
+            match (file.$field, inline.$field) {
+                (Some(a), Some(b)) if a != b => {
+                    return Err(format!(
+                        "biomarker `{}` is {:?} in the biomarker file but {:?} in the manifest",
+                        stringify!($field),
+                        a,
+                        b
+                    ))
+                }
+                (a, b) => a.or(b),
+            }
+        };
+    }
+    Ok(Biomarkers {
+        tmb: merge!(tmb),
+        msi: merge!(msi),
+        mmr: merge!(mmr),
+        pdl1_tps: merge!(pdl1_tps),
+        pdl1_cps: merge!(pdl1_cps),
+        her2_ihc: merge!(her2_ihc),
+        her2_ish: merge!(her2_ish),
+        er: merge!(er),
+        pr: merge!(pr),
+        hrd: merge!(hrd),
+    })
+}
+
+/// Reads a BED file (0-based half-open) into 1-based regions.
+pub fn read_bed(path: &Path) -> Result<Regions, LoadError> {
+    let text = std::fs::read(path).map_err(|e| LoadError::Input {
+        path: path.to_path_buf(),
+        message: format!("cannot read the panel BED: {e}"),
+    })?;
+    let text = String::from_utf8(text).map_err(|_| LoadError::Input {
+        path: path.to_path_buf(),
+        message: "the panel BED is not UTF-8 text".into(),
+    })?;
+    let mut intervals = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with("track")
+            || line.starts_with("browser")
+        {
+            continue;
+        }
+        let bad = |what: &str| LoadError::Input {
+            path: path.to_path_buf(),
+            message: format!("line {}: {what}", i + 1),
+        };
+        let mut cols = line.split('\t');
+        let (Some(chrom), Some(start), Some(end)) = (cols.next(), cols.next(), cols.next()) else {
+            return Err(bad("a BED line needs chrom, start and end separated by tabs"));
+        };
+        let start: u64 = start.trim().parse().map_err(|_| bad("start is not a number"))?;
+        let end: u64 = end.trim().parse().map_err(|_| bad("end is not a number"))?;
+        if end <= start {
+            return Err(bad("end must be greater than start (BED is 0-based, half-open)"));
+        }
+        intervals.push((chrom.to_string(), start + 1, end));
+    }
+    if intervals.is_empty() {
+        return Err(LoadError::Input {
+            path: path.to_path_buf(),
+            message: "the panel BED has no intervals".into(),
+        });
+    }
+    Ok(Regions::new(intervals))
+}
+
+/// Gene calls from allele-specific segments (see the module documentation).
+fn segment_calls(
+    path: &Path,
+    segments: &[tailor_case::segments::Segment],
+    transcripts: &TranscriptModel,
+    amp_min_copies: u32,
+) -> Vec<CopyNumberCall> {
+    // gene -> (min total, lines)
+    let mut genes: BTreeMap<String, (u32, u32, Vec<usize>)> = BTreeMap::new();
+    for seg in segments {
+        let start = u32::try_from(seg.start).unwrap_or(u32::MAX);
+        let end = u32::try_from(seg.end).unwrap_or(u32::MAX);
+        for g in transcripts.genes_overlapping(&seg.chrom, start, end) {
+            let e = genes
+                .entry(g.symbol.clone())
+                .or_insert((u32::MAX, 0, Vec::new()));
+            e.0 = e.0.min(seg.total);
+            e.1 = e.1.max(seg.total);
+            e.2.push(seg.line);
+        }
+    }
+    // A gene only partly covered by segments: its uncovered part has unknown copy number,
+    // so "every overlapping segment" is what the call can honestly say.
+    let mut calls = Vec::new();
+    for (gene, (min, _max, lines)) in genes {
+        let state = if min == 0 {
+            CopyNumberState::HomozygousDeletion
+        } else if min >= amp_min_copies {
+            CopyNumberState::Amplification
+        } else {
+            continue;
+        };
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        calls.push(CopyNumberCall {
+            gene,
+            state,
+            copies: Some(f64::from(min)),
+            record: format!("{}:{}", path.display(), lines.join(",")),
+        });
+    }
+    calls
+}
+
+/// Fills exon and splice-site exon from the MANE model when the annotation lacks them
+/// and its transcript is the MANE one (or unknown).
+fn fill_from_model(v: &mut SmallVariant, transcripts: &TranscriptModel) {
+    let Ok(pos) = u32::try_from(v.pos) else { return };
+    let Some(gene) = v.gene.clone() else { return };
+    let anns = transcripts.annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
+    let Some(a) = anns.iter().find(|a| a.gene == gene) else {
+        return;
+    };
+    let same_transcript = v.transcript.as_deref().is_none_or(|t| {
+        let t = t.split('.').next().unwrap_or(t);
+        a.transcript.split('.').next() == Some(t) || a.refseq.split('.').next() == Some(t)
+    });
+    if !same_transcript {
+        return;
+    }
+    if v.exon.is_none() {
+        v.exon = a.exon.map(|(n, _)| n);
+    }
+    if v.splice_site_of_exon.is_none() {
+        v.splice_site_of_exon = a.splice_site_of_exon;
+    }
+}
+
+/// Annotates a variant without tool annotation: curated key, then exon model. Returns
+/// false when it is outside every gene (intergenic).
+pub fn annotate_unannotated(
+    v: &mut SmallVariant,
+    engine: &OncoEngine<'_>,
+    transcripts: &TranscriptModel,
+    assembly: Assembly,
+    unannotated: &mut Vec<UnannotatedVariant>,
+) -> bool {
+    let key_hit = engine.apply_genomic_key(v, assembly);
+    if assembly == Assembly::GRCh37 {
+        if !key_hit && v.protein.is_none() {
+            unannotated.push(UnannotatedVariant {
+                record: v.record.clone(),
+                variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
+                reason: "GRCh37 position without a protein annotation: the exon model is GRCh38-only and no curated GRCh37 key matches".into(),
+            });
+        }
+        return key_hit || v.gene.is_some();
+    }
+    let Ok(pos) = u32::try_from(v.pos) else {
+        return key_hit;
+    };
+    let anns = transcripts.annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
+    let chosen = match v.gene.as_deref() {
+        Some(g) => anns.iter().find(|a| a.gene == g),
+        None => anns.first(),
+    };
+    let Some(a) = chosen else {
+        return key_hit;
+    };
+    if !key_hit {
+        v.gene = Some(a.gene.clone());
+        v.class = a.class;
+        v.codon = a.codon;
+        v.codon_from_position = a.codon.is_some();
+        v.annotation = AnnotationSource::ExonModel;
+        if a.class == VariantClass::Unknown {
+            unannotated.push(UnannotatedVariant {
+                record: v.record.clone(),
+                variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
+                reason: format!("in {} but the allele could not be classed: {}", a.gene, a.note),
+            });
+        }
+    }
+    v.transcript = Some(a.transcript.clone());
+    v.exon = a.exon.map(|(n, _)| n);
+    v.splice_site_of_exon = a.splice_site_of_exon;
+    true
+}
+
+/// Which allele-fraction and depth fields a VCF offers, chosen once from its header.
+#[derive(Debug, Default)]
+struct VafSource {
+    vaf_info: Option<String>,
+    vaf_format: Option<String>,
+    depth_info: Option<String>,
+    depth_format: Option<String>,
+    ad_format: Option<String>,
+}
+
+fn read_vcf(
+    path: &Path,
+    manifest: &CaseManifest,
+    engine: &OncoEngine<'_>,
+    transcripts: &TranscriptModel,
+    panel: Option<&Regions>,
+    case: &mut SomaticCase,
+) -> Result<u64, LoadError> {
+    let s = &manifest.somatic;
+    // Sample choice needs the header first.
+    let probe = VariantReader::open(
+        path,
+        &ReaderOptions {
+            use_index: false,
+            allow_grch37: true,
+            ..ReaderOptions::default()
+        },
+    )?;
+    let header = probe.header().clone();
+    let build = header.build().clone();
+    drop(probe);
+    match (build.build, manifest.assembly) {
+        (tailor_genome::GenomeBuild::Grch37, Assembly::GRCh38) => {
+            return Err(LoadError::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the file looks like GRCh37 ({}); Tailor's genomic knowledge is GRCh38: lift the file over, \
+                     or pass --assembly GRCh37 to match by protein annotation and GRCh37 keys only",
+                    build.evidence
+                ),
+            })
+        }
+        (tailor_genome::GenomeBuild::Grch38, Assembly::GRCh37) => {
+            return Err(LoadError::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the case says GRCh37 but the file looks like GRCh38 ({})",
+                    build.evidence
+                ),
+            })
+        }
+        _ => {}
+    }
+    let samples = header.samples().to_vec();
+    let sample = match (&s.tumor_sample, samples.len()) {
+        (Some(name), _) => {
+            if !samples.contains(name) {
+                return Err(LoadError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "tumour sample `{name}` is not in the file (samples: {})",
+                        samples.join(", ")
+                    ),
+                });
+            }
+            Some(name.clone())
+        }
+        (None, 0) => None,
+        (None, 1) => Some(samples[0].clone()),
+        (None, _) => {
+            let tumour: Vec<&String> = samples
+                .iter()
+                .filter(|n| {
+                    let l = n.to_ascii_lowercase();
+                    l.contains("tumor") || l.contains("tumour")
+                })
+                .collect();
+            if tumour.len() == 1 {
+                Some(tumour[0].clone())
+            } else {
+                return Err(LoadError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "the file has {} samples ({}); say which is the tumour with --tumor-sample (or somatic.tumor_sample)",
+                        samples.len(),
+                        samples.join(", ")
+                    ),
+                });
+            }
+        }
+    };
+    let defined = |key: &str, kind: tailor_genome::DefinitionKind| {
+        header
+            .definitions()
+            .iter()
+            .any(|d| d.kind == kind && d.id == key)
+    };
+    use tailor_genome::DefinitionKind::{Format, Info};
+    let mut src = VafSource::default();
+    if let Some(tag) = &s.vaf_tag {
+        if defined(tag, Format) {
+            src.vaf_format = Some(tag.clone());
+        } else if defined(tag, Info) {
+            src.vaf_info = Some(tag.clone());
+        } else {
+            return Err(LoadError::Input {
+                path: path.to_path_buf(),
+                message: format!("VAF tag `{tag}` is neither an INFO nor a FORMAT field of the header"),
+            });
+        }
+    } else if defined("AF", Format) {
+        src.vaf_format = Some("AF".into());
+    } else if defined("TVAF", Info) {
+        src.vaf_info = Some("TVAF".into());
+    }
+    if defined("AD", Format) {
+        src.ad_format = Some("AD".into());
+    }
+    if let Some(tag) = &s.depth_tag {
+        if defined(tag, Format) {
+            src.depth_format = Some(tag.clone());
+        } else if defined(tag, Info) {
+            src.depth_info = Some(tag.clone());
+        } else {
+            return Err(LoadError::Input {
+                path: path.to_path_buf(),
+                message: format!("depth tag `{tag}` is neither an INFO nor a FORMAT field of the header"),
+            });
+        }
+    } else if defined("DP", Format) {
+        src.depth_format = Some("DP".into());
+    } else if defined("TDP", Info) {
+        src.depth_info = Some("TDP".into());
+    } else if defined("DP", Info) {
+        src.depth_info = Some("DP".into());
+    }
+    let mut format_keys: Vec<String> = Vec::new();
+    for k in [&src.vaf_format, &src.depth_format, &src.ad_format].into_iter().flatten() {
+        format_keys.push(k.clone());
+    }
+    let schema = AnnotationSchema::from_header(&header);
+    let mut reader = VariantReader::open(
+        path,
+        &ReaderOptions {
+            samples: match &sample {
+                Some(n) => SampleSelection::Named(vec![n.clone()]),
+                None => SampleSelection::Named(Vec::new()),
+            },
+            use_index: false,
+            info: true,
+            format_keys,
+            allow_grch37: manifest.assembly == Assembly::GRCh37,
+        },
+    )?;
+    let assembly = manifest.assembly;
+    let label = path.display().to_string();
+    let mut records = 0u64;
+    let mut used = 0u64;
+    let mut counted = 0u64;
+    let mut filtered = 0u64;
+    let mut not_reported = 0u64;
+    let mut variants = Vec::new();
+    let mut unannotated = Vec::new();
+    reader.read_all(|site| {
+        records += 1;
+        if !site.filter.is_pass() {
+            filtered += 1;
+            return;
+        }
+        used += 1;
+        let consequences = schema.as_ref().map(|sc| sc.parse(site)).unwrap_or_default();
+        for (alt_index, alt) in site.alts.iter().enumerate() {
+            if alt == "*" || alt.starts_with('<') || alt == "." {
+                continue;
+            }
+            let mut v = SmallVariant {
+                gene: None,
+                chrom: normalize_chrom(&site.chrom).to_string(),
+                pos: site.pos,
+                ref_allele: site.ref_allele.clone(),
+                alt_allele: alt.clone(),
+                protein: None,
+                class: VariantClass::Unknown,
+                exon: None,
+                splice_site_of_exon: None,
+                codon: None,
+                codon_from_position: false,
+                transcript: None,
+                hgvsc: None,
+                vaf: vaf_of(site, &src, alt_index),
+                depth: depth_of(site, &src),
+                annotation: AnnotationSource::None,
+                record: format!("{label}:{}", site.record_number),
+            };
+            let best = pick_best(&consequences, alt_index, |t: &str| {
+                (t.starts_with("ENST") || t.starts_with("NM_")) && transcripts.gene(t).is_some()
+            });
+            let annotated = if let Some(c) = best {
+                v.gene = Some(c.gene.clone()).filter(|g| !g.is_empty());
+                v.class = c.class;
+                v.transcript = Some(c.transcript.clone()).filter(|t| !t.is_empty());
+                v.hgvsc = c.hgvsc.clone();
+                v.exon = c.exon.map(|(n, _)| n);
+                v.annotation = match schema.as_ref().map(|sc| sc.source()) {
+                    Some(tailor_genome::annotation::AnnotationSource::Vep) => AnnotationSource::Vep,
+                    _ => AnnotationSource::SnpEff,
+                };
+                if let Some(p) = c.hgvsp.as_deref().or(c.hgvsp_raw.as_deref()) {
+                    match parse_protein(p) {
+                        Ok(pc) => {
+                            v.codon = pc.codon().map(|(_, n)| n);
+                            v.protein = Some(pc.short());
+                        }
+                        Err(e) => unannotated.push(UnannotatedVariant {
+                            record: v.record.clone(),
+                            variant: format!("{}:{}:{}:{alt}", v.chrom, v.pos, v.ref_allele),
+                            reason: format!("protein change `{p}` could not be read: {e}"),
+                        }),
+                    }
+                }
+                // A curated key may still name the protein change for an annotation
+                // that has none (e.g. a splice variant).
+                if v.protein.is_none() {
+                    let mut probe = v.clone();
+                    if engine.apply_genomic_key(&mut probe, assembly) {
+                        v.protein = probe.protein;
+                        v.codon = probe.codon;
+                    }
+                }
+                if assembly == Assembly::GRCh38 {
+                    fill_from_model(&mut v, transcripts);
+                }
+                v.gene.is_some()
+            } else {
+                annotate_unannotated(&mut v, engine, transcripts, assembly, &mut unannotated)
+            };
+            if tmb::counts(&v, panel) && annotated {
+                counted += 1;
+            }
+            if annotated {
+                variants.push(v);
+            } else {
+                not_reported += 1;
+            }
+        }
+    })?;
+    if filtered > 0 {
+        case.warnings.push(format!(
+            "{filtered} record(s) of {label} did not pass the caller's filters and were not used."
+        ));
+    }
+    case.variants.extend(variants);
+    case.unannotated.extend(unannotated);
+    case.not_reported += not_reported;
+    case.inputs.push(input("vcf", path, records, used));
+    Ok(counted)
+}
+
+fn first_number(text: &str, index: usize) -> Option<f64> {
+    text.split(',').nth(index).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite())
+}
+
+fn vaf_of(site: &tailor_genome::Site, src: &VafSource, alt_index: usize) -> Option<f64> {
+    if let Some(tag) = &src.vaf_format {
+        if let Some(v) = site.format_value(0, tag).and_then(|t| first_number(t, alt_index)) {
+            return Some(v);
+        }
+    }
+    if let Some(tag) = &src.vaf_info {
+        if let Some(v) = site.info_value(tag).and_then(|t| first_number(t, alt_index)) {
+            return Some(v);
+        }
+    }
+    if let Some(tag) = &src.ad_format {
+        if let Some(ad) = site.format_value(0, tag) {
+            let counts: Vec<f64> = ad.split(',').filter_map(|v| v.trim().parse().ok()).collect();
+            let total: f64 = counts.iter().sum();
+            if let Some(alt) = counts.get(alt_index + 1) {
+                if total > 0.0 {
+                    return Some(alt / total);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn depth_of(site: &tailor_genome::Site, src: &VafSource) -> Option<u32> {
+    let parse = |t: &str| t.split(',').next().and_then(|v| v.trim().parse::<u32>().ok());
+    if let Some(tag) = &src.depth_format {
+        if let Some(d) = site.format_value(0, tag).and_then(parse) {
+            return Some(d);
+        }
+    }
+    if let Some(tag) = &src.depth_info {
+        if let Some(d) = site.info_value(tag).and_then(parse) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+fn read_maf(
+    path: &Path,
+    manifest: &CaseManifest,
+    engine: &OncoEngine<'_>,
+    transcripts: &TranscriptModel,
+    panel: Option<&Regions>,
+    case: &mut SomaticCase,
+) -> Result<u64, LoadError> {
+    let table = tailor_case::maf::read_maf(path)?;
+    let sample = match (&manifest.somatic.tumor_sample, table.samples.len()) {
+        (Some(name), _) => {
+            if !table.samples.contains(name) {
+                return Err(LoadError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "tumour sample `{name}` is not in the MAF's Tumor_Sample_Barcode column ({} samples)",
+                        table.samples.len()
+                    ),
+                });
+            }
+            Some(name.clone())
+        }
+        (None, 0 | 1) => None,
+        (None, n) => {
+            let shown: Vec<&str> = table.samples.iter().take(5).map(String::as_str).collect();
+            return Err(LoadError::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the MAF holds {n} tumour samples (e.g. {}); one case is one tumour: choose it with --tumor-sample",
+                    shown.join(", ")
+                ),
+            });
+        }
+    };
+    let assembly = manifest.assembly;
+    let label = path.display().to_string();
+    let mut used = 0u64;
+    let mut counted = 0u64;
+    for r in &table.records {
+        if let (Some(want), Some(have)) = (&sample, &r.sample) {
+            if want != have {
+                continue;
+            }
+        }
+        if let Some(build) = r.build {
+            if build != assembly {
+                return Err(LoadError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "line {}: NCBI_Build says {build} but the case is {assembly}; {}",
+                        r.line,
+                        if build == Assembly::GRCh37 {
+                            "pass --assembly GRCh37 (matching then uses the protein annotation and GRCh37 keys only) or lift the MAF over"
+                        } else {
+                            "fix the case's assembly"
+                        }
+                    ),
+                });
+            }
+        }
+        used += 1;
+        // MAF alleles: '-' for the empty side; convert to VCF style with no anchor (the
+        // genomic-key table uses anchored alleles, so keys only match SNVs/MNVs here).
+        let mut v = SmallVariant {
+            gene: Some(r.gene.clone()).filter(|g| !g.is_empty() && g != "Unknown"),
+            chrom: r.chrom.clone(),
+            pos: r.start,
+            ref_allele: r.ref_allele.clone(),
+            alt_allele: r.alt_allele.clone(),
+            protein: None,
+            class: r.classification,
+            exon: r.exon.map(|(n, _)| n),
+            splice_site_of_exon: None,
+            codon: None,
+            codon_from_position: false,
+            transcript: r.transcript.clone(),
+            hgvsc: r.hgvsc.clone(),
+            vaf: r.vaf,
+            depth: r.t_depth,
+            annotation: AnnotationSource::Maf,
+            record: format!("{label}:{}", r.line),
+        };
+        if let Some(p) = r.protein.as_deref() {
+            match parse_protein(p) {
+                Ok(pc) => {
+                    v.codon = pc.codon().map(|(_, n)| n);
+                    v.protein = Some(pc.short());
+                    if v.class == VariantClass::Unknown {
+                        v.class = pc.class();
+                    }
+                }
+                Err(e) => case.unannotated.push(UnannotatedVariant {
+                    record: v.record.clone(),
+                    variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
+                    reason: format!("protein change `{p}` could not be read: {e}"),
+                }),
+            }
+        }
+        if v.protein.is_none() && v.class.is_protein_altering() {
+            let mut probe = v.clone();
+            if engine.apply_genomic_key(&mut probe, assembly) {
+                v.protein = probe.protein;
+                v.codon = probe.codon;
+            } else if assembly == Assembly::GRCh37 {
+                case.unannotated.push(UnannotatedVariant {
+                    record: v.record.clone(),
+                    variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
+                    reason: "GRCh37 MAF row without a protein change: matched at gene and class level only".into(),
+                });
+            }
+        }
+        if assembly == Assembly::GRCh38 && v.gene.is_some() {
+            // MAF alleles have no anchor base; the exon model wants VCF style, which for
+            // SNVs is the same.
+            if v.ref_allele.len() == v.alt_allele.len() && !v.ref_allele.contains('-') {
+                fill_from_model(&mut v, transcripts);
+            }
+        }
+        if tmb::counts(&v, panel) {
+            counted += 1;
+        }
+        if v.gene.is_some() {
+            case.variants.push(v);
+        } else {
+            case.not_reported += 1;
+        }
+    }
+    case.inputs.push(input("maf", path, table.records.len() as u64, used));
+    Ok(counted)
+}
