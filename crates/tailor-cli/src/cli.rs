@@ -18,8 +18,28 @@ pub(crate) enum Command {
     /// Somatic interpretation: tumour VCF/MAF/CNA/fusions/biomarkers to AMP/ASCO/CAP
     /// tiers, matched therapies and resistance, with an evidence trail per finding.
     Somatic(SomaticArgs),
+    /// Clinical report for one case: clinician report (HTML, PDF), patient summary,
+    /// FHIR Genomics Reporting bundle and interpretation.json.
+    Report(ReportArgs),
     /// Knowledge base: build the compiled artifact or show what it holds.
     Kb(KbArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Case manifest (YAML): patient pseudonym, tumour type, somatic and germline files,
+    /// medications, specimen, test, clinician.
+    #[arg(long)]
+    pub(crate) case: PathBuf,
+    /// Output folder for report.html, report.pdf, patient-summary.html,
+    /// report.fhir.json and interpretation.json.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+    /// Do not print the summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) knowledge: KnowledgeArgs,
 }
 
 #[derive(Debug, Args)]

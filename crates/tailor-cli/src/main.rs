@@ -7,6 +7,7 @@
 mod cli;
 mod kb_cmd;
 mod pgx_cmd;
+mod report_cmd;
 mod somatic_cmd;
 
 use clap::Parser;
@@ -21,6 +22,7 @@ fn main() {
     let result = match args.command {
         cli::Command::Pgx(a) => pgx_cmd::run(a),
         cli::Command::Somatic(a) => somatic_cmd::run(a),
+        cli::Command::Report(a) => report_cmd::run(a),
         cli::Command::Kb(a) => kb_cmd::run(a),
     };
     if result.is_ok() {

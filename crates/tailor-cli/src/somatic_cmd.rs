@@ -76,14 +76,24 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
     let started = Instant::now();
     let m = manifest(&args)?;
     if args.out.exists() && !args.out.is_dir() {
-        bail!("{}: output path exists and is not a folder", args.out.display());
+        bail!(
+            "{}: output path exists and is not a folder",
+            args.out.display()
+        );
     }
     let kb = crate::kb_cmd::load(&args.knowledge)?;
     let loaded = Instant::now();
     let engine = OncoEngine::new(kb.onco(), OncoOptions::default());
     // Check the tumour type before reading any file: a typo should fail fast.
     if let Some(code) = &m.tumor_type {
-        engine.resolve_tumor_type(code)?;
+        engine
+            .resolve_tumor_type(code)
+            .with_context(|| match &args.case {
+                Some(case) if args.tumor_type.is_none() => {
+                    format!("{}: tumor_type", case.display())
+                }
+                _ => "--tumor-type".to_string(),
+            })?;
     }
     let case = load_case(
         &m,

@@ -5,6 +5,7 @@
 //! field names are part of Tailor's published, versioned JSON schema.
 
 pub mod chrom;
+pub mod interpretation;
 pub mod onco;
 pub mod pgx;
 pub mod somatic;

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 pub const SOMATIC_SCHEMA_VERSION: &str = "1.0.0";
 
 /// AMP/ASCO/CAP 2017 tier of a finding (Li et al., J Mol Diagn 2017;19:4-23).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Tier {
     /// Strong clinical significance, level A evidence (FDA-approved therapy or
     /// professional guideline for this tumour type).
@@ -56,7 +58,9 @@ impl Tier {
 }
 
 /// AMP evidence level of one evidence match for this patient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum EvidenceLevel {
     /// FDA-approved therapy or professional guideline, this tumour type.
     A,
@@ -69,7 +73,9 @@ pub enum EvidenceLevel {
 }
 
 /// What a biomarker predicts for a therapy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Response or benefit expected.
@@ -79,7 +85,9 @@ pub enum Effect {
 }
 
 /// How the therapy relates to the patient's tumour type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LabelStatus {
     /// The evidence is for this tumour type (or an OncoTree ancestor of it).
@@ -89,7 +97,9 @@ pub enum LabelStatus {
 }
 
 /// Which matching rule level connected a finding to an evidence row, most specific first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchLevel {
     /// Exact genomic key (chromosome, position, alleles).
@@ -115,7 +125,9 @@ pub enum MatchLevel {
 }
 
 /// Oncogenicity of an alteration, from simple stated rules (see `docs/somatic.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Oncogenicity {
     /// Listed as a known actionable/oncogenic alteration in the curated knowledge base.

@@ -34,7 +34,9 @@ impl std::fmt::Display for Assembly {
 
 /// The protein-level effect class of a small variant, in one vocabulary for every
 /// annotation source (VEP/SO terms, MAF `Variant_Classification`, snpEff, raw inference).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum VariantClass {
     /// Amino-acid substitution.

@@ -168,6 +168,9 @@ impl Header {
 pub(crate) struct HeaderBuilder {
     file_format: Option<String>,
     reference: Option<String>,
+    /// Where a liftover said the coordinates now are (`##new_reference_genome`, or the
+    /// target of `##liftOverFile`/`##liftOverChainFile`), as `(key, value)`.
+    liftover: Option<(String, String)>,
     contigs: Vec<Contig>,
     definitions: Vec<Definition>,
 }
@@ -250,6 +253,19 @@ impl HeaderBuilder {
                 self.reference = Some(value.to_string());
                 return Ok(());
             }
+            // CrossMap and Picard write these after a liftover; they are often the only
+            // trace of the build in a lifted file without contig lines. The target
+            // genome wins over the chain file when both are present.
+            "new_reference_genome" | "liftOverFile" | "liftOverChainFile" | "liftover_chain" => {
+                if self
+                    .liftover
+                    .as_ref()
+                    .is_none_or(|(k, _)| k != "new_reference_genome")
+                {
+                    self.liftover = Some((key.to_string(), value.to_string()));
+                }
+                return Ok(());
+            }
             "contig" => None,
             "FILTER" => Some(DefinitionKind::Filter),
             "INFO" => Some(DefinitionKind::Info),
@@ -314,7 +330,13 @@ impl HeaderBuilder {
     }
 
     fn finish(&mut self, samples: Vec<String>, line_count: u64) -> Header {
-        let build = build::guess(&self.contigs, self.reference.as_deref());
+        let build = build::guess(
+            &self.contigs,
+            self.reference.as_deref(),
+            self.liftover
+                .as_ref()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
         Header {
             file_format: self.file_format.take().unwrap_or_default(),
             reference: self.reference.take(),

@@ -237,8 +237,11 @@ mod tests {
 
     #[test]
     fn rejects_truncation_and_corruption() {
-        let bytes = encode(&"some knowledge".to_string(), &Tail::new(b"exon model".to_vec()))
-            .expect("encode");
+        let bytes = encode(
+            &"some knowledge".to_string(),
+            &Tail::new(b"exon model".to_vec()),
+        )
+        .expect("encode");
         let err =
             decode::<String>(Path::new("x.kb"), &bytes[..bytes.len() - 3]).expect_err("short");
         assert!(matches!(

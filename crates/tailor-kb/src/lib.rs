@@ -146,9 +146,9 @@ impl KnowledgeBase {
         lazy.tail.verify(&lazy.path)?;
         let model: TranscriptModel = artifact::from_bytes(&lazy.path, &lazy.tail.bytes)?;
         let _ = lazy.model.set(model);
-        lazy.model
-            .get()
-            .ok_or_else(|| Error::artifact(&lazy.path, ArtifactProblem::Decode("exon model".into())))
+        lazy.model.get().ok_or_else(|| {
+            Error::artifact(&lazy.path, ArtifactProblem::Decode("exon model".into()))
+        })
     }
 
     /// What every report states about the knowledge it used.
@@ -292,7 +292,8 @@ fn build_transcripts(
         exons_bed: dir.join(exons),
         genes: dir.join(genes),
     };
-    let mut model = TranscriptModel::load(&sources).map_err(|e| Error::transcripts(e.to_string()))?;
+    let mut model =
+        TranscriptModel::load(&sources).map_err(|e| Error::transcripts(e.to_string()))?;
     let report = model
         .add_anchors_from_variant_keys(&variant_keys.0, &variant_keys.1)
         .map_err(|e| Error::transcripts(e.to_string()))?;

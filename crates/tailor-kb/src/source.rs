@@ -153,7 +153,9 @@ impl SourceGroup {
                 "cancerhotspots.org v2 + 3D hotspots (genome-nexus-importer 7586dbef)"
             }
             Self::Civic => "CIViC clinical evidence summaries",
-            Self::Transcripts => "MANE v1.5 transcripts with GENCODE v44 MANE Select exons and genes",
+            Self::Transcripts => {
+                "MANE v1.5 transcripts with GENCODE v44 MANE Select exons and genes"
+            }
         }
     }
 

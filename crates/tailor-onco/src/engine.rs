@@ -12,17 +12,17 @@
 //! would match such a rule stays in tier III with the reason stated. Specific rules
 //! (genomic key, protein, codon, exon) establish oncogenicity themselves.
 
-use crate::biomarker::{her2_status, her2_ihc_label, mmr_deficient, msi_high, Her2Status};
+use crate::biomarker::{her2_ihc_label, her2_status, mmr_deficient, msi_high, Her2Status};
 use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
 use crate::rank::rank_therapies;
-use crate::tier::{patient_level, sort_evidence, tier_from_evidence};
 use crate::tier::drop_overridden;
+use crate::tier::{patient_level, sort_evidence, tier_from_evidence};
 use crate::tmb;
 use std::collections::{HashMap, HashSet};
 use tailor_core::onco::{
-    AnnotationSource, CaseSummary, Effect, EvidenceLevel, EvidenceMatch, FindingKind,
-    LabelStatus, MatchLevel, Oncogenicity, SomaticCounts, SomaticDocument, SomaticFinding,
-    Tier, TmbResult, TumorType, VariantDetails, SOMATIC_SCHEMA_VERSION,
+    AnnotationSource, CaseSummary, Effect, EvidenceLevel, EvidenceMatch, FindingKind, LabelStatus,
+    MatchLevel, Oncogenicity, SomaticCounts, SomaticDocument, SomaticFinding, Tier, TmbResult,
+    TumorType, VariantDetails, SOMATIC_SCHEMA_VERSION,
 };
 use tailor_core::pgx::KnowledgeProvenance;
 use tailor_core::somatic::{Assembly, VariantClass};
@@ -121,7 +121,11 @@ impl<'kb> OncoEngine<'kb> {
                 }
             }
         }
-        let roles = kb.genes().iter().map(|g| (g.gene.as_str(), g.role)).collect();
+        let roles = kb
+            .genes()
+            .iter()
+            .map(|g| (g.gene.as_str(), g.role))
+            .collect();
         let mut keys38 = HashMap::new();
         let mut keys37 = HashMap::new();
         for key in kb.variant_keys() {
@@ -129,13 +133,23 @@ impl<'kb> OncoEngine<'kb> {
             let value = (key.gene.as_str(), &key.protein);
             if let Some(k) = &key.grch38 {
                 keys38.insert(
-                    (norm(&k.chrom), k.pos, k.ref_allele.as_str(), k.alt_allele.as_str()),
+                    (
+                        norm(&k.chrom),
+                        k.pos,
+                        k.ref_allele.as_str(),
+                        k.alt_allele.as_str(),
+                    ),
                     value,
                 );
             }
             if let Some(k) = &key.grch37 {
                 keys37.insert(
-                    (norm(&k.chrom), k.pos, k.ref_allele.as_str(), k.alt_allele.as_str()),
+                    (
+                        norm(&k.chrom),
+                        k.pos,
+                        k.ref_allele.as_str(),
+                        k.alt_allele.as_str(),
+                    ),
                     value,
                 );
             }
@@ -163,7 +177,11 @@ impl<'kb> OncoEngine<'kb> {
         let node = tree
             .get(code)
             .ok_or_else(|| OncoError::UnknownTumorType(tree.unknown_code_message(code)))?;
-        let mut lineage: Vec<String> = tree.ancestors(&node.code).iter().map(|n| n.code.clone()).collect();
+        let mut lineage: Vec<String> = tree
+            .ancestors(&node.code)
+            .iter()
+            .map(|n| n.code.clone())
+            .collect();
         lineage.reverse();
         Ok(TumorType {
             code: node.code.clone(),
@@ -181,7 +199,12 @@ impl<'kb> OncoEngine<'kb> {
             Assembly::GRCh38 => &self.keys38,
             Assembly::GRCh37 => &self.keys37,
         };
-        let key = (norm(&v.chrom), v.pos, v.ref_allele.as_str(), v.alt_allele.as_str());
+        let key = (
+            norm(&v.chrom),
+            v.pos,
+            v.ref_allele.as_str(),
+            v.alt_allele.as_str(),
+        );
         let Some(&(gene, protein)) = table.get(&key) else {
             return false;
         };
@@ -213,9 +236,10 @@ impl<'kb> OncoEngine<'kb> {
         };
         let ctx = Context {
             tumor_code: tumor.as_ref().map(|t| t.code.as_str()),
-            tumor_name: tumor
-                .as_ref()
-                .map_or_else(|| "an unspecified tumour type".to_string(), |t| t.name.clone()),
+            tumor_name: tumor.as_ref().map_or_else(
+                || "an unspecified tumour type".to_string(),
+                |t| t.name.clone(),
+            ),
         };
         let mut warnings = case.warnings.clone();
         if tumor.is_none() {
@@ -259,12 +283,18 @@ impl<'kb> OncoEngine<'kb> {
         findings.extend(self.biomarker_findings(case, tmb.as_ref(), &ctx));
 
         findings.sort_by(|a, b| {
-            (a.tier, best_match_level(a), a.gene.as_deref().unwrap_or("~"), &a.alteration).cmp(&(
-                b.tier,
-                best_match_level(b),
-                b.gene.as_deref().unwrap_or("~"),
-                &b.alteration,
-            ))
+            (
+                a.tier,
+                best_match_level(a),
+                a.gene.as_deref().unwrap_or("~"),
+                &a.alteration,
+            )
+                .cmp(&(
+                    b.tier,
+                    best_match_level(b),
+                    b.gene.as_deref().unwrap_or("~"),
+                    &b.alteration,
+                ))
         });
         for (i, f) in findings.iter_mut().enumerate() {
             f.id = format!("F{}", i + 1);
@@ -333,8 +363,14 @@ impl<'kb> OncoEngine<'kb> {
                 .single_residue(gene, codon)
                 .or_else(|| hotspots.three_d(gene, codon));
             if let Some(h) = spot {
-                if matches!(v.class, VariantClass::Missense | VariantClass::InframeDelins) {
-                    let exact = v.protein.as_deref().is_some_and(|p| h.is_recurrent_change(p));
+                if matches!(
+                    v.class,
+                    VariantClass::Missense | VariantClass::InframeDelins
+                ) {
+                    let exact = v
+                        .protein
+                        .as_deref()
+                        .is_some_and(|p| h.is_recurrent_change(p));
                     return (
                         Oncogenicity::LikelyOncogenic,
                         if exact {
@@ -351,7 +387,12 @@ impl<'kb> OncoEngine<'kb> {
                     );
                 }
             }
-            if matches!(v.class, VariantClass::InframeDeletion | VariantClass::InframeInsertion | VariantClass::InframeDelins) {
+            if matches!(
+                v.class,
+                VariantClass::InframeDeletion
+                    | VariantClass::InframeInsertion
+                    | VariantClass::InframeDelins
+            ) {
                 if let Some(h) = hotspots.indels_overlapping(gene, codon, codon).next() {
                     return (
                         Oncogenicity::LikelyOncogenic,
@@ -366,7 +407,10 @@ impl<'kb> OncoEngine<'kb> {
         if v.class.is_truncating() && self.is_tsg(gene) {
             return (
                 Oncogenicity::LikelyOncogenic,
-                format!("null variant ({}) in the tumour suppressor {gene}", class_words(v.class)),
+                format!(
+                    "null variant ({}) in the tumour suppressor {gene}",
+                    class_words(v.class)
+                ),
             );
         }
         (
@@ -375,7 +419,12 @@ impl<'kb> OncoEngine<'kb> {
         )
     }
 
-    fn variant_finding(&self, v: &SmallVariant, case: &SomaticCase, ctx: &Context) -> Option<SomaticFinding> {
+    fn variant_finding(
+        &self,
+        v: &SmallVariant,
+        case: &SomaticCase,
+        ctx: &Context,
+    ) -> Option<SomaticFinding> {
         let gene = v.gene.as_deref()?;
         if !v.class.is_protein_altering() {
             return None;
@@ -383,9 +432,16 @@ impl<'kb> OncoEngine<'kb> {
         let (mut onc, mut onc_reason) = self.variant_oncogenicity(gene, v);
         let mut evidence = Vec::new();
         let mut gene_level_on_vus = Vec::new();
-        for row in self.by_gene.get(gene).map(Vec::as_slice).unwrap_or_default() {
+        for row in self
+            .by_gene
+            .get(gene)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let Some((level, caveats)) = variant_matches(row, v, onc, self.is_tsg(gene)) else {
-                if onc == Oncogenicity::Uncertain && gene_level_matches_ignoring_oncogenicity(row, v) {
+                if onc == Oncogenicity::Uncertain
+                    && gene_level_matches_ignoring_oncogenicity(row, v)
+                {
                     gene_level_on_vus.push(row.alteration.to_string());
                 }
                 continue;
@@ -396,14 +452,20 @@ impl<'kb> OncoEngine<'kb> {
             if let Some(e) = evidence.iter().find(|e| {
                 matches!(
                     e.match_level,
-                    MatchLevel::Genomic | MatchLevel::Protein | MatchLevel::Codon | MatchLevel::Exon
+                    MatchLevel::Genomic
+                        | MatchLevel::Protein
+                        | MatchLevel::Codon
+                        | MatchLevel::Exon
                 )
             }) {
                 onc = Oncogenicity::LikelyOncogenic;
                 onc_reason = format!("matches the curated rule {} ({})", e.rule, e.kb_row);
             }
         }
-        if evidence.is_empty() && !self.roles.contains_key(gene) && self.kb.hotspots().of_gene(gene).is_empty() {
+        if evidence.is_empty()
+            && !self.roles.contains_key(gene)
+            && self.kb.hotspots().of_gene(gene).is_empty()
+        {
             // Not a cancer gene Tailor knows: not reported (counted).
             return None;
         }
@@ -435,7 +497,9 @@ impl<'kb> OncoEngine<'kb> {
             ),
         };
         let ccf = match (v.vaf, case.purity) {
-            (Some(vaf), Some(p)) if p > 0.0 => Some(((2.0 * vaf / p).min(1.0) * 1000.0).round() / 1000.0),
+            (Some(vaf), Some(p)) if p > 0.0 => {
+                Some(((2.0 * vaf / p).min(1.0) * 1000.0).round() / 1000.0)
+            }
             _ => None,
         };
         let subclonal = ccf.is_some_and(|c| c < self.options.subclonal_ccf);
@@ -498,7 +562,11 @@ impl<'kb> OncoEngine<'kb> {
                 Oncogenicity::LikelyOncogenic,
                 format!("amplification of the oncogene {gene}"),
             ),
-            CopyNumberState::Amplification => ("amplification", Oncogenicity::Uncertain, format!("{gene} is not a known oncogene")),
+            CopyNumberState::Amplification => (
+                "amplification",
+                Oncogenicity::Uncertain,
+                format!("{gene} is not a known oncogene"),
+            ),
             CopyNumberState::HomozygousDeletion if self.is_tsg(gene) => (
                 "homozygous deletion",
                 Oncogenicity::LikelyOncogenic,
@@ -512,15 +580,23 @@ impl<'kb> OncoEngine<'kb> {
             CopyNumberState::Gain | CopyNumberState::Loss => return None,
         };
         let mut evidence = Vec::new();
-        for row in self.by_gene.get(gene).map(Vec::as_slice).unwrap_or_default() {
+        for row in self
+            .by_gene
+            .get(gene)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let level = match (&row.alteration.pattern, c.state) {
-                (AlterationPattern::Amplification, CopyNumberState::Amplification) => MatchLevel::Amplification,
-                (AlterationPattern::Deletion, CopyNumberState::HomozygousDeletion) => MatchLevel::Deletion,
-                (AlterationPattern::Gene(GeneClass::Oncogenic), CopyNumberState::HomozygousDeletion)
-                    if onc == Oncogenicity::LikelyOncogenic =>
-                {
-                    MatchLevel::Gene
+                (AlterationPattern::Amplification, CopyNumberState::Amplification) => {
+                    MatchLevel::Amplification
                 }
+                (AlterationPattern::Deletion, CopyNumberState::HomozygousDeletion) => {
+                    MatchLevel::Deletion
+                }
+                (
+                    AlterationPattern::Gene(GeneClass::Oncogenic),
+                    CopyNumberState::HomozygousDeletion,
+                ) if onc == Oncogenicity::LikelyOncogenic => MatchLevel::Gene,
                 _ => continue,
             };
             evidence.push(self.evidence_match(row, level, Vec::new(), ctx));
@@ -531,16 +607,26 @@ impl<'kb> OncoEngine<'kb> {
         let caveats = drop_overridden(&mut evidence);
         drop_off_label_resistance(&mut evidence);
         sort_evidence(&mut evidence);
-        let (onc, reason) = if evidence
-            .iter()
-            .any(|e| matches!(e.match_level, MatchLevel::Amplification | MatchLevel::Deletion))
-        {
-            (Oncogenicity::Oncogenic, format!("{gene} {what} is a curated biomarker"))
+        let (onc, reason) = if evidence.iter().any(|e| {
+            matches!(
+                e.match_level,
+                MatchLevel::Amplification | MatchLevel::Deletion
+            )
+        }) {
+            (
+                Oncogenicity::Oncogenic,
+                format!("{gene} {what} is a curated biomarker"),
+            )
         } else {
             (onc, reason)
         };
-        let (tier, tier_reason) = tier_from_evidence(&evidence, &ctx.tumor_name)
-            .unwrap_or_else(|| (Tier::III, format!("{} but no therapy evidence for it.", sentence_case(&reason))));
+        let (tier, tier_reason) =
+            tier_from_evidence(&evidence, &ctx.tumor_name).unwrap_or_else(|| {
+                (
+                    Tier::III,
+                    format!("{} but no therapy evidence for it.", sentence_case(&reason)),
+                )
+            });
         Some(SomaticFinding {
             id: String::new(),
             kind: FindingKind::CopyNumber,
@@ -563,7 +649,12 @@ impl<'kb> OncoEngine<'kb> {
         let mut evidence = Vec::new();
         let mut caveats = Vec::new();
         for gene in [f.gene5.as_str(), f.gene3.as_str()] {
-            for row in self.by_gene.get(gene).map(Vec::as_slice).unwrap_or_default() {
+            for row in self
+                .by_gene
+                .get(gene)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
                 let AlterationPattern::Fusion { partner } = &row.alteration.pattern else {
                     continue;
                 };
@@ -605,13 +696,24 @@ impl<'kb> OncoEngine<'kb> {
         sort_evidence(&mut evidence);
         let name = format!("{}--{}", f.gene5, f.gene3);
         let (onc, reason) = if evidence.is_empty() {
-            (Oncogenicity::Uncertain, "fusion not in the knowledge base".to_string())
+            (
+                Oncogenicity::Uncertain,
+                "fusion not in the knowledge base".to_string(),
+            )
         } else {
-            (Oncogenicity::Oncogenic, format!("{name} involves a curated fusion driver"))
+            (
+                Oncogenicity::Oncogenic,
+                format!("{name} involves a curated fusion driver"),
+            )
         };
-        let (tier, tier_reason) = tier_from_evidence(&evidence, &ctx.tumor_name).unwrap_or_else(|| {
-            (Tier::III, "Fusion of unknown significance: no curated evidence for either partner.".into())
-        });
+        let (tier, tier_reason) =
+            tier_from_evidence(&evidence, &ctx.tumor_name).unwrap_or_else(|| {
+                (
+                    Tier::III,
+                    "Fusion of unknown significance: no curated evidence for either partner."
+                        .into(),
+                )
+            });
         SomaticFinding {
             id: String::new(),
             kind: FindingKind::Fusion,
@@ -634,12 +736,21 @@ impl<'kb> OncoEngine<'kb> {
         }
     }
 
-    fn biomarker_findings(&self, case: &SomaticCase, tmb: Option<&TmbResult>, ctx: &Context) -> Vec<SomaticFinding> {
+    fn biomarker_findings(
+        &self,
+        case: &SomaticCase,
+        tmb: Option<&TmbResult>,
+        ctx: &Context,
+    ) -> Vec<SomaticFinding> {
         let b = &case.biomarkers;
         let her2 = her2_status(b);
         // (label, matches(row)) per reported biomarker.
         let mut out: Vec<SomaticFinding> = Vec::new();
-        let mut push = |alteration: String, gene: Option<&str>, source: &str, level: MatchLevel, test: &dyn Fn(&EvidenceRow) -> bool| {
+        let mut push = |alteration: String,
+                        gene: Option<&str>,
+                        source: &str,
+                        level: MatchLevel,
+                        test: &dyn Fn(&EvidenceRow) -> bool| {
             let mut evidence: Vec<EvidenceMatch> = self
                 .genome_wide
                 .iter()
@@ -684,29 +795,64 @@ impl<'kb> OncoEngine<'kb> {
             );
         }
         if msi_high(b) {
-            push("MSI-H".into(), None, "biomarkers: MSI", MatchLevel::Signature, &|row| {
-                matches!(row.alteration.pattern, AlterationPattern::Signature(Signature::MsiHigh))
-            });
+            push(
+                "MSI-H".into(),
+                None,
+                "biomarkers: MSI",
+                MatchLevel::Signature,
+                &|row| {
+                    matches!(
+                        row.alteration.pattern,
+                        AlterationPattern::Signature(Signature::MsiHigh)
+                    )
+                },
+            );
         }
         if mmr_deficient(b) {
-            push("dMMR".into(), None, "biomarkers: MMR", MatchLevel::Signature, &|row| {
-                matches!(row.alteration.pattern, AlterationPattern::Signature(Signature::Dmmr))
-            });
+            push(
+                "dMMR".into(),
+                None,
+                "biomarkers: MMR",
+                MatchLevel::Signature,
+                &|row| {
+                    matches!(
+                        row.alteration.pattern,
+                        AlterationPattern::Signature(Signature::Dmmr)
+                    )
+                },
+            );
         }
         if b.hrd == Some(tailor_core::somatic::Positivity::Positive) {
-            push("HRD positive".into(), None, "biomarkers: HRD", MatchLevel::Signature, &|row| {
-                matches!(row.alteration.pattern, AlterationPattern::Signature(Signature::Hrd))
-            });
+            push(
+                "HRD positive".into(),
+                None,
+                "biomarkers: HRD",
+                MatchLevel::Signature,
+                &|row| {
+                    matches!(
+                        row.alteration.pattern,
+                        AlterationPattern::Signature(Signature::Hrd)
+                    )
+                },
+            );
         }
         if let Some(tps) = b.pdl1_tps {
-            push(format!("PD-L1 TPS {}%", trim_number(tps)), Some("CD274"), "biomarkers: PD-L1 TPS", MatchLevel::Expression, &|row| {
-                matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Pdl1Tps, rule: ExpressionRule::AtLeast(min) } if tps >= min)
-            });
+            push(
+                format!("PD-L1 TPS {}%", trim_number(tps)),
+                Some("CD274"),
+                "biomarkers: PD-L1 TPS",
+                MatchLevel::Expression,
+                &|row| matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Pdl1Tps, rule: ExpressionRule::AtLeast(min) } if tps >= min),
+            );
         }
         if let Some(cps) = b.pdl1_cps {
-            push(format!("PD-L1 CPS {}", trim_number(cps)), Some("CD274"), "biomarkers: PD-L1 CPS", MatchLevel::Expression, &|row| {
-                matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Pdl1Cps, rule: ExpressionRule::AtLeast(min) } if cps >= min)
-            });
+            push(
+                format!("PD-L1 CPS {}", trim_number(cps)),
+                Some("CD274"),
+                "biomarkers: PD-L1 CPS",
+                MatchLevel::Expression,
+                &|row| matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Pdl1Cps, rule: ExpressionRule::AtLeast(min) } if cps >= min),
+            );
         }
         if let Some(status) = her2 {
             let wanted = match status {
@@ -723,22 +869,36 @@ impl<'kb> OncoEngine<'kb> {
                     }
                     label.push(')');
                 }
-                push(label, Some("ERBB2"), "biomarkers: HER2", MatchLevel::Expression, &|row| {
-                    matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Her2, rule: ExpressionRule::Status(s) } if s == wanted)
-                });
+                push(
+                    label,
+                    Some("ERBB2"),
+                    "biomarkers: HER2",
+                    MatchLevel::Expression,
+                    &|row| matches!(row.alteration.pattern, AlterationPattern::Expression { marker: Marker::Her2, rule: ExpressionRule::Status(s) } if s == wanted),
+                );
             }
         }
         for (value, marker, name) in [(b.er, Marker::Er, "ER"), (b.pr, Marker::Pr, "PR")] {
             if value == Some(tailor_core::somatic::Positivity::Positive) {
-                push(format!("{name} positive"), Some(marker.gene()), &format!("biomarkers: {name}"), MatchLevel::Expression, &|row| {
-                    matches!(row.alteration.pattern, AlterationPattern::Expression { marker: m, rule: ExpressionRule::Status(ExpressionStatus::Positive) } if m == marker)
-                });
+                push(
+                    format!("{name} positive"),
+                    Some(marker.gene()),
+                    &format!("biomarkers: {name}"),
+                    MatchLevel::Expression,
+                    &|row| matches!(row.alteration.pattern, AlterationPattern::Expression { marker: m, rule: ExpressionRule::Status(ExpressionStatus::Positive) } if m == marker),
+                );
             }
         }
         out
     }
 
-    fn evidence_match(&self, row: &EvidenceRow, level: MatchLevel, caveats: Vec<String>, ctx: &Context) -> EvidenceMatch {
+    fn evidence_match(
+        &self,
+        row: &EvidenceRow,
+        level: MatchLevel,
+        caveats: Vec<String>,
+        ctx: &Context,
+    ) -> EvidenceMatch {
         let label = match ctx.tumor_code {
             Some(code) if row.tumor_type.covers(self.kb.oncotree(), code) => LabelStatus::OnLabel,
             _ => LabelStatus::OffLabel,
@@ -841,15 +1001,30 @@ fn variant_matches(
             let in_exon = v.exon == Some(*exon);
             let ok = match kind {
                 ExonKind::InframeDeletion => {
-                    in_exon && matches!(v.class, VariantClass::InframeDeletion | VariantClass::InframeDelins)
+                    in_exon
+                        && matches!(
+                            v.class,
+                            VariantClass::InframeDeletion | VariantClass::InframeDelins
+                        )
                 }
                 ExonKind::InframeInsertion => {
-                    in_exon && matches!(v.class, VariantClass::InframeInsertion | VariantClass::InframeDelins)
+                    in_exon
+                        && matches!(
+                            v.class,
+                            VariantClass::InframeInsertion | VariantClass::InframeDelins
+                        )
                 }
                 ExonKind::Skipping => {
                     (v.splice_site_of_exon == Some(*exon)
-                        || (in_exon && v.protein.as_deref().is_some_and(|p| p.ends_with("_splice"))))
-                        && matches!(v.class, VariantClass::SpliceSite | VariantClass::SpliceRegion | VariantClass::InframeDeletion | VariantClass::Frameshift)
+                        || (in_exon
+                            && v.protein.as_deref().is_some_and(|p| p.ends_with("_splice"))))
+                        && matches!(
+                            v.class,
+                            VariantClass::SpliceSite
+                                | VariantClass::SpliceRegion
+                                | VariantClass::InframeDeletion
+                                | VariantClass::Frameshift
+                        )
                 }
                 ExonKind::Missense => in_exon && v.class == VariantClass::Missense,
                 ExonKind::Any => in_exon && v.class.is_protein_altering(),
@@ -872,7 +1047,9 @@ fn variant_matches(
 /// (to say why a VUS stays in tier III).
 fn gene_level_matches_ignoring_oncogenicity(row: &EvidenceRow, v: &SmallVariant) -> bool {
     match &row.alteration.pattern {
-        AlterationPattern::Gene(GeneClass::Oncogenic | GeneClass::Any) => v.class.is_protein_altering(),
+        AlterationPattern::Gene(GeneClass::Oncogenic | GeneClass::Any) => {
+            v.class.is_protein_altering()
+        }
         AlterationPattern::Gene(GeneClass::Truncating) => v.class.is_truncating(),
         _ => false,
     }
@@ -912,7 +1089,11 @@ fn class_words(c: VariantClass) -> &'static str {
 }
 
 fn best_match_level(f: &SomaticFinding) -> MatchLevel {
-    f.evidence.iter().map(|e| e.match_level).min().unwrap_or(MatchLevel::Expression)
+    f.evidence
+        .iter()
+        .map(|e| e.match_level)
+        .min()
+        .unwrap_or(MatchLevel::Expression)
 }
 
 fn count(findings: &[SomaticFinding], pred: impl Fn(Tier) -> bool) -> u32 {
@@ -940,7 +1121,10 @@ fn sentence_case(s: &str) -> String {
 }
 
 /// "No actionable finding." or the top findings with their best option.
-fn summary_line(actionable: &[SomaticFinding], therapies: &[tailor_core::onco::TherapyOption]) -> String {
+fn summary_line(
+    actionable: &[SomaticFinding],
+    therapies: &[tailor_core::onco::TherapyOption],
+) -> String {
     if actionable.is_empty() {
         return "No actionable finding: no tier I or tier II alteration was found in the material tested.".into();
     }
@@ -958,11 +1142,19 @@ fn summary_line(actionable: &[SomaticFinding], therapies: &[tailor_core::onco::T
                     e.therapy
                 )
             });
-            format!("{} (tier {}{})", f.alteration, f.tier.label(), best.map(|b| format!(", {b}")).unwrap_or_default())
+            format!(
+                "{} (tier {}{})",
+                f.alteration,
+                f.tier.label(),
+                best.map(|b| format!(", {b}")).unwrap_or_default()
+            )
         })
         .collect();
     let n = actionable.len();
-    let options = therapies.iter().filter(|t| t.effect == Effect::Sensitivity).count();
+    let options = therapies
+        .iter()
+        .filter(|t| t.effect == Effect::Sensitivity)
+        .count();
     format!(
         "{n} actionable finding{}: {}{}; {options} therapy option{} ranked.",
         if n == 1 { "" } else { "s" },

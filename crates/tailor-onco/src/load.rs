@@ -111,19 +111,32 @@ pub fn load_case(
         .or_else(|| panel.as_ref().map(|p| p.total_bases() as f64 / 1e6));
     let mut tmb_counted: Option<u64> = None;
     if let Some(vcf) = &s.vcf {
-        let counted = read_vcf(vcf, manifest, engine, transcripts, panel.as_ref(), &mut case)?;
+        let counted = read_vcf(
+            vcf,
+            manifest,
+            engine,
+            transcripts,
+            panel.as_ref(),
+            &mut case,
+        )?;
         tmb_counted = Some(counted);
     }
     if let Some(maf) = &s.maf {
-        let counted = read_maf(maf, manifest, engine, transcripts, panel.as_ref(), &mut case)?;
+        let counted = read_maf(
+            maf,
+            manifest,
+            engine,
+            transcripts,
+            panel.as_ref(),
+            &mut case,
+        )?;
         tmb_counted = Some(tmb_counted.unwrap_or(0) + counted);
     }
     if let (Some(counted), Some(size)) = (tmb_counted, panel_size) {
         case.computed_tmb = tmb::compute(counted, Some(size), tmb::TMB_HIGH);
     } else if tmb_counted.is_some() {
-        case.warnings.push(
-            "TMB not computed: no panel size (panel_size_mb) or panel BED was given.".into(),
-        );
+        case.warnings
+            .push("TMB not computed: no panel size (panel_size_mb) or panel BED was given.".into());
     }
     if let Some(cna) = &s.cna {
         let calls = tailor_case::cna::read_gene_cna(cna, s.tumor_sample.as_deref())?;
@@ -154,7 +167,17 @@ pub fn load_case(
             case.inputs.push(input("segments", seg, n, 0));
         } else {
             let calls = segment_calls(seg, &segments, transcripts, options.amp_min_copies);
-            let used = calls.len() as u64;
+            let used = segments
+                .iter()
+                .filter(|sg| {
+                    let start = u32::try_from(sg.start).unwrap_or(u32::MAX);
+                    let end = u32::try_from(sg.end).unwrap_or(u32::MAX);
+                    transcripts
+                        .genes_overlapping(&sg.chrom, start, end)
+                        .next()
+                        .is_some()
+                })
+                .count() as u64;
             case.copy_numbers.extend(calls);
             case.inputs.push(input("segments", seg, n, used));
         }
@@ -180,9 +203,16 @@ pub fn load_case(
     }
     if let Some(inline) = &manifest.biomarkers {
         biomarkers = merge_biomarkers(biomarkers, inline).map_err(|message| LoadError::Input {
-            path: manifest.source.clone().unwrap_or_else(|| PathBuf::from("case")),
+            path: manifest
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("case")),
             message,
         })?;
+    }
+    if tmb_counted.is_some() && case.computed_tmb.is_none() && biomarkers.tmb.is_none() {
+        case.warnings
+            .push("TMB not computed: no panel size (panel_size_mb) or panel BED was given.".into());
     }
     case.biomarkers = biomarkers;
     Ok(case)
@@ -255,12 +285,19 @@ pub fn read_bed(path: &Path) -> Result<Regions, LoadError> {
         };
         let mut cols = line.split('\t');
         let (Some(chrom), Some(start), Some(end)) = (cols.next(), cols.next(), cols.next()) else {
-            return Err(bad("a BED line needs chrom, start and end separated by tabs"));
+            return Err(bad(
+                "a BED line needs chrom, start and end separated by tabs",
+            ));
         };
-        let start: u64 = start.trim().parse().map_err(|_| bad("start is not a number"))?;
+        let start: u64 = start
+            .trim()
+            .parse()
+            .map_err(|_| bad("start is not a number"))?;
         let end: u64 = end.trim().parse().map_err(|_| bad("end is not a number"))?;
         if end <= start {
-            return Err(bad("end must be greater than start (BED is 0-based, half-open)"));
+            return Err(bad(
+                "end must be greater than start (BED is 0-based, half-open)",
+            ));
         }
         intervals.push((chrom.to_string(), start + 1, end));
     }
@@ -316,10 +353,23 @@ fn segment_calls(
     calls
 }
 
+/// Fills a missing exon number from the protein position (anchored genes only): the
+/// codon-to-exon map is the transcript's, so it works for GRCh37 input too.
+fn fill_exon_from_codon(v: &mut SmallVariant, transcripts: &TranscriptModel) {
+    if v.exon.is_some() || v.codon_from_position {
+        return;
+    }
+    if let (Some(gene), Some(codon)) = (v.gene.as_deref(), v.codon) {
+        v.exon = transcripts.gene(gene).and_then(|t| t.exon_of_codon(codon));
+    }
+}
+
 /// Fills exon and splice-site exon from the MANE model when the annotation lacks them
 /// and its transcript is the MANE one (or unknown).
 fn fill_from_model(v: &mut SmallVariant, transcripts: &TranscriptModel) {
-    let Ok(pos) = u32::try_from(v.pos) else { return };
+    let Ok(pos) = u32::try_from(v.pos) else {
+        return;
+    };
     let Some(gene) = v.gene.clone() else { return };
     let anns = transcripts.annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
     let Some(a) = anns.iter().find(|a| a.gene == gene) else {
@@ -381,7 +431,10 @@ pub fn annotate_unannotated(
             unannotated.push(UnannotatedVariant {
                 record: v.record.clone(),
                 variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
-                reason: format!("in {} but the allele could not be classed: {}", a.gene, a.note),
+                reason: format!(
+                    "in {} but the allele could not be classed: {}",
+                    a.gene, a.note
+                ),
             });
         }
     }
@@ -498,7 +551,9 @@ fn read_vcf(
         } else {
             return Err(LoadError::Input {
                 path: path.to_path_buf(),
-                message: format!("VAF tag `{tag}` is neither an INFO nor a FORMAT field of the header"),
+                message: format!(
+                    "VAF tag `{tag}` is neither an INFO nor a FORMAT field of the header"
+                ),
             });
         }
     } else if defined("AF", Format) {
@@ -517,7 +572,9 @@ fn read_vcf(
         } else {
             return Err(LoadError::Input {
                 path: path.to_path_buf(),
-                message: format!("depth tag `{tag}` is neither an INFO nor a FORMAT field of the header"),
+                message: format!(
+                    "depth tag `{tag}` is neither an INFO nor a FORMAT field of the header"
+                ),
             });
         }
     } else if defined("DP", Format) {
@@ -528,7 +585,10 @@ fn read_vcf(
         src.depth_info = Some("DP".into());
     }
     let mut format_keys: Vec<String> = Vec::new();
-    for k in [&src.vaf_format, &src.depth_format, &src.ad_format].into_iter().flatten() {
+    for k in [&src.vaf_format, &src.depth_format, &src.ad_format]
+        .into_iter()
+        .flatten()
+    {
         format_keys.push(k.clone());
     }
     let schema = AnnotationSchema::from_header(&header);
@@ -623,6 +683,7 @@ fn read_vcf(
                 if assembly == Assembly::GRCh38 {
                     fill_from_model(&mut v, transcripts);
                 }
+                fill_exon_from_codon(&mut v, transcripts);
                 v.gene.is_some()
             } else {
                 annotate_unannotated(&mut v, engine, transcripts, assembly, &mut unannotated)
@@ -650,23 +711,35 @@ fn read_vcf(
 }
 
 fn first_number(text: &str, index: usize) -> Option<f64> {
-    text.split(',').nth(index).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite())
+    text.split(',')
+        .nth(index)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite())
 }
 
 fn vaf_of(site: &tailor_genome::Site, src: &VafSource, alt_index: usize) -> Option<f64> {
     if let Some(tag) = &src.vaf_format {
-        if let Some(v) = site.format_value(0, tag).and_then(|t| first_number(t, alt_index)) {
+        if let Some(v) = site
+            .format_value(0, tag)
+            .and_then(|t| first_number(t, alt_index))
+        {
             return Some(v);
         }
     }
     if let Some(tag) = &src.vaf_info {
-        if let Some(v) = site.info_value(tag).and_then(|t| first_number(t, alt_index)) {
+        if let Some(v) = site
+            .info_value(tag)
+            .and_then(|t| first_number(t, alt_index))
+        {
             return Some(v);
         }
     }
     if let Some(tag) = &src.ad_format {
         if let Some(ad) = site.format_value(0, tag) {
-            let counts: Vec<f64> = ad.split(',').filter_map(|v| v.trim().parse().ok()).collect();
+            let counts: Vec<f64> = ad
+                .split(',')
+                .filter_map(|v| v.trim().parse().ok())
+                .collect();
             let total: f64 = counts.iter().sum();
             if let Some(alt) = counts.get(alt_index + 1) {
                 if total > 0.0 {
@@ -679,7 +752,11 @@ fn vaf_of(site: &tailor_genome::Site, src: &VafSource, alt_index: usize) -> Opti
 }
 
 fn depth_of(site: &tailor_genome::Site, src: &VafSource) -> Option<u32> {
-    let parse = |t: &str| t.split(',').next().and_then(|v| v.trim().parse::<u32>().ok());
+    let parse = |t: &str| {
+        t.split(',')
+            .next()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+    };
     if let Some(tag) = &src.depth_format {
         if let Some(d) = site.format_value(0, tag).and_then(parse) {
             return Some(d);
@@ -811,6 +888,7 @@ fn read_maf(
                 fill_from_model(&mut v, transcripts);
             }
         }
+        fill_exon_from_codon(&mut v, transcripts);
         if tmb::counts(&v, panel) {
             counted += 1;
         }
@@ -820,6 +898,7 @@ fn read_maf(
             case.not_reported += 1;
         }
     }
-    case.inputs.push(input("maf", path, table.records.len() as u64, used));
+    case.inputs
+        .push(input("maf", path, table.records.len() as u64, used));
     Ok(counted)
 }

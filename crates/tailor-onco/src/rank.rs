@@ -119,14 +119,22 @@ pub fn rank_therapies(findings: &[SomaticFinding]) -> Vec<TherapyOption> {
         ));
     }
     options.sort_by(|(ca, a), (cb, b)| {
-        (a.effect, *ca, a.level, a.label, std::cmp::Reverse(a.findings.len()), &a.therapy).cmp(&(
-            b.effect,
-            *cb,
-            b.level,
-            b.label,
-            std::cmp::Reverse(b.findings.len()),
-            &b.therapy,
-        ))
+        (
+            a.effect,
+            *ca,
+            a.level,
+            a.label,
+            std::cmp::Reverse(a.findings.len()),
+            &a.therapy,
+        )
+            .cmp(&(
+                b.effect,
+                *cb,
+                b.level,
+                b.label,
+                std::cmp::Reverse(b.findings.len()),
+                &b.therapy,
+            ))
     });
     options
         .into_iter()
@@ -143,7 +151,11 @@ mod tests {
     use super::*;
     use tailor_core::onco::{EvidenceMatch, FindingKind, MatchLevel, Oncogenicity};
 
-    fn finding(id: &str, alteration: &str, ev: Vec<(&str, Effect, EvidenceLevel, LabelStatus)>) -> SomaticFinding {
+    fn finding(
+        id: &str,
+        alteration: &str,
+        ev: Vec<(&str, Effect, EvidenceLevel, LabelStatus)>,
+    ) -> SomaticFinding {
         let evidence: Vec<EvidenceMatch> = ev
             .into_iter()
             .map(|(therapy, effect, level, label)| EvidenceMatch {
@@ -196,12 +208,27 @@ mod tests {
                     ("cetuximab", Effect::Resistance, A, OnLabel),
                 ],
             ),
-            finding("F2", "KRAS G12C", vec![("sotorasib + panitumumab", Effect::Sensitivity, A, OnLabel)]),
-            finding("F3", "ERBB2 amplification", vec![("panitumumab", Effect::Sensitivity, C, OffLabel)]),
-            finding("F4", "KRAS G12C", vec![("panitumumab", Effect::Resistance, A, OnLabel)]),
+            finding(
+                "F2",
+                "KRAS G12C",
+                vec![("sotorasib + panitumumab", Effect::Sensitivity, A, OnLabel)],
+            ),
+            finding(
+                "F3",
+                "ERBB2 amplification",
+                vec![("panitumumab", Effect::Sensitivity, C, OffLabel)],
+            ),
+            finding(
+                "F4",
+                "KRAS G12C",
+                vec![("panitumumab", Effect::Resistance, A, OnLabel)],
+            ),
         ];
         let ranked = rank_therapies(&findings);
-        let names: Vec<(&str, Effect)> = ranked.iter().map(|o| (o.therapy.as_str(), o.effect)).collect();
+        let names: Vec<(&str, Effect)> = ranked
+            .iter()
+            .map(|o| (o.therapy.as_str(), o.effect))
+            .collect();
         assert_eq!(
             names,
             vec![
@@ -212,8 +239,17 @@ mod tests {
                 ("panitumumab", Effect::Resistance),
             ]
         );
-        assert!(ranked[0].rationale.contains("resistance to cetuximab given alone"));
-        assert!(ranked[2].rationale.contains("ranked after"), "{}", ranked[2].rationale);
-        assert_eq!(ranked.iter().map(|o| o.rank).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+        assert!(ranked[0]
+            .rationale
+            .contains("resistance to cetuximab given alone"));
+        assert!(
+            ranked[2].rationale.contains("ranked after"),
+            "{}",
+            ranked[2].rationale
+        );
+        assert_eq!(
+            ranked.iter().map(|o| o.rank).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5]
+        );
     }
 }

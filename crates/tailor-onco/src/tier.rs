@@ -34,14 +34,22 @@ pub fn tier_for(level: EvidenceLevel) -> Tier {
 /// order is stable).
 pub fn sort_evidence(evidence: &mut [EvidenceMatch]) {
     evidence.sort_by(|a, b| {
-        (a.level, a.label, a.effect, a.match_level, &a.therapy, &a.rule_id).cmp(&(
-            b.level,
-            b.label,
-            b.effect,
-            b.match_level,
-            &b.therapy,
-            &b.rule_id,
-        ))
+        (
+            a.level,
+            a.label,
+            a.effect,
+            a.match_level,
+            &a.therapy,
+            &a.rule_id,
+        )
+            .cmp(&(
+                b.level,
+                b.label,
+                b.effect,
+                b.match_level,
+                &b.therapy,
+                &b.rule_id,
+            ))
     });
 }
 
@@ -102,19 +110,44 @@ pub fn drop_overridden(evidence: &mut Vec<EvidenceMatch>) -> Vec<String> {
                 && e.label == LabelStatus::OnLabel
                 && !agnostic(&e.evidence_tumor_type)
         })
-        .map(|e| (e.therapy.clone(), e.evidence_tumor_type.clone(), e.citation.clone()))
+        .map(|e| {
+            (
+                e.therapy.clone(),
+                e.evidence_tumor_type.clone(),
+                e.citation.clone(),
+            )
+        })
         .collect();
     let mut caveats = Vec::new();
     evidence.retain(|e| {
-        if e.effect != Effect::Sensitivity || !agnostic(&e.evidence_tumor_type) {
+        if e.effect != Effect::Sensitivity {
             return true;
         }
-        match specific.iter().find(|(therapy, _, _)| *therapy == e.therapy) {
+        // A tumour-agnostic indication is overridden by a resistance row for the same
+        // regimen in this tumour type; evidence from another tumour type is overridden
+        // by resistance here to the same regimen or to a regimen containing all its
+        // drugs (dabrafenib alone, from melanoma, is no option where dabrafenib +
+        // trametinib fails).
+        let off_label = e.label == LabelStatus::OffLabel;
+        let applies = agnostic(&e.evidence_tumor_type) || off_label;
+        if !applies {
+            return true;
+        }
+        let hit = specific.iter().find(|(therapy, _, _)| {
+            *therapy == e.therapy
+                || (off_label
+                    && crate::rank::drugs(&e.therapy)
+                        .all(|d| crate::rank::drugs(therapy).any(|r| r == d)))
+        });
+        match hit {
             Some((therapy, tumor, citation)) => {
-                caveats.push(format!(
-                    "The tumour-agnostic indication of {therapy} ({}) does not apply: {tumor} is excluded ({citation}).",
-                    e.rule
-                ));
+                let note = format!(
+                    "{} ({}, evidence for {}) is not offered: {tumor} predicts resistance to {therapy} ({citation}).",
+                    e.therapy, e.rule, e.evidence_tumor_type
+                );
+                if !caveats.contains(&note) {
+                    caveats.push(note);
+                }
                 false
             }
             None => true,
@@ -168,7 +201,11 @@ mod tests {
         let (tier, reason) = tier_from_evidence(&ev, "melanoma").unwrap();
         assert_eq!(tier, Tier::IB);
         assert!(reason.starts_with("Level B"), "{reason}");
-        let mut off = vec![evidence(EvidenceLevel::A, LabelStatus::OffLabel, Effect::Sensitivity)];
+        let mut off = vec![evidence(
+            EvidenceLevel::A,
+            LabelStatus::OffLabel,
+            Effect::Sensitivity,
+        )];
         sort_evidence(&mut off);
         let (tier, reason) = tier_from_evidence(&off, "colorectal").unwrap();
         assert_eq!(tier, Tier::IIC);
@@ -190,16 +227,39 @@ mod tests {
         assert_eq!(ev.len(), 2);
         assert!(ev.iter().all(|e| e.evidence_tumor_type == "COADREAD"));
         assert_eq!(caveats.len(), 1);
-        assert!(caveats[0].contains("COADREAD is excluded"), "{}", caveats[0]);
+        assert!(
+            caveats[0].contains("COADREAD is excluded"),
+            "{}",
+            caveats[0]
+        );
+        // Off-label monotherapy with a drug of the resisted regimen is dropped too.
+        let mut crc = evidence(EvidenceLevel::A, LabelStatus::OnLabel, Effect::Resistance);
+        crc.evidence_tumor_type = "COADREAD".into();
+        let mut mono = evidence(EvidenceLevel::A, LabelStatus::OffLabel, Effect::Sensitivity);
+        mono.therapy = "dabrafenib".into();
+        let mut other = evidence(EvidenceLevel::A, LabelStatus::OffLabel, Effect::Sensitivity);
+        other.therapy = "vemurafenib".into();
+        let mut ev = vec![crc, mono, other];
+        assert_eq!(drop_overridden(&mut ev).len(), 1);
+        assert_eq!(ev.len(), 2);
+        assert!(ev.iter().any(|e| e.therapy == "vemurafenib"));
         // Without the specific resistance row nothing is dropped.
-        let mut only = vec![evidence(EvidenceLevel::A, LabelStatus::OnLabel, Effect::Sensitivity)];
+        let mut only = vec![evidence(
+            EvidenceLevel::A,
+            LabelStatus::OnLabel,
+            Effect::Sensitivity,
+        )];
         only[0].evidence_tumor_type = "SOLID".into();
         assert!(drop_overridden(&mut only).is_empty() && only.len() == 1);
     }
 
     #[test]
     fn resistance_is_tiered_like_sensitivity() {
-        let ev = vec![evidence(EvidenceLevel::A, LabelStatus::OnLabel, Effect::Resistance)];
+        let ev = vec![evidence(
+            EvidenceLevel::A,
+            LabelStatus::OnLabel,
+            Effect::Resistance,
+        )];
         let (tier, reason) = tier_from_evidence(&ev, "colorectal").unwrap();
         assert_eq!(tier, Tier::IA);
         assert!(reason.contains("resistance"));

@@ -129,7 +129,13 @@ mod tests {
     use super::*;
     use tailor_core::onco::AnnotationSource;
 
-    fn variant(chrom: &str, pos: u64, class: VariantClass, vaf: Option<f64>, depth: Option<u32>) -> SmallVariant {
+    fn variant(
+        chrom: &str,
+        pos: u64,
+        class: VariantClass,
+        vaf: Option<f64>,
+        depth: Option<u32>,
+    ) -> SmallVariant {
         SmallVariant {
             gene: Some("G".into()),
             chrom: chrom.into(),
@@ -167,12 +173,30 @@ mod tests {
     #[test]
     fn counting_rule() {
         let panel = Regions::new(vec![("1".to_string(), 1, 1000)]);
-        assert!(counts(&variant("1", 5, VariantClass::Missense, Some(0.2), Some(100)), Some(&panel)));
-        assert!(counts(&variant("1", 5, VariantClass::Synonymous, None, None), Some(&panel)));
-        assert!(!counts(&variant("1", 5, VariantClass::Missense, Some(0.04), Some(100)), None));
-        assert!(!counts(&variant("1", 5, VariantClass::Missense, Some(0.2), Some(24)), None));
-        assert!(!counts(&variant("1", 5, VariantClass::NonCoding, Some(0.2), Some(100)), None));
-        assert!(!counts(&variant("1", 5000, VariantClass::Missense, Some(0.2), Some(100)), Some(&panel)));
+        assert!(counts(
+            &variant("1", 5, VariantClass::Missense, Some(0.2), Some(100)),
+            Some(&panel)
+        ));
+        assert!(counts(
+            &variant("1", 5, VariantClass::Synonymous, None, None),
+            Some(&panel)
+        ));
+        assert!(!counts(
+            &variant("1", 5, VariantClass::Missense, Some(0.04), Some(100)),
+            None
+        ));
+        assert!(!counts(
+            &variant("1", 5, VariantClass::Missense, Some(0.2), Some(24)),
+            None
+        ));
+        assert!(!counts(
+            &variant("1", 5, VariantClass::NonCoding, Some(0.2), Some(100)),
+            None
+        ));
+        assert!(!counts(
+            &variant("1", 5000, VariantClass::Missense, Some(0.2), Some(100)),
+            Some(&panel)
+        ));
     }
 
     #[test]

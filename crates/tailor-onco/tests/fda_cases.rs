@@ -8,12 +8,12 @@
 mod common;
 
 use std::collections::BTreeMap;
+use tailor_core::onco::AnnotationSource;
 use tailor_core::onco::{Effect, SomaticDocument, Tier};
 use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity, VariantClass};
 use tailor_genome::protein::parse_protein;
 use tailor_onco::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
 use tailor_onco::engine::{OncoEngine, OncoOptions};
-use tailor_core::onco::AnnotationSource;
 
 /// Cases whose expectation the engine does not meet, each with the reason (none is a
 /// wrong call by the engine's stated rules; see docs/validation.md).
@@ -37,11 +37,21 @@ struct Case {
 fn cases() -> Vec<Case> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fda_cases.tsv");
     let text = std::fs::read_to_string(&path).expect("fda_cases.tsv");
-    let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
     assert_eq!(
         &header[..7],
-        &["case_id", "tumor_type", "inputs", "expected_tier", "expected_drug", "expected_effect", "match_level"]
+        &[
+            "case_id",
+            "tumor_type",
+            "inputs",
+            "expected_tier",
+            "expected_drug",
+            "expected_effect",
+            "match_level"
+        ]
     );
     lines
         .map(|l| {
@@ -208,14 +218,23 @@ fn check(case: &Case, doc: &SomaticDocument) -> Result<(), String> {
     let actionable: Vec<String> = doc
         .findings
         .iter()
-        .map(|f| format!("{} {} [{}]", f.tier.label(), f.alteration, tailor_report::somatic::therapies_text(f)))
+        .map(|f| {
+            format!(
+                "{} {} [{}]",
+                f.tier.label(),
+                f.alteration,
+                tailor_report::somatic::therapies_text(f)
+            )
+        })
         .collect();
     match case.tier.as_str() {
         "none" => {
             if doc.findings.is_empty() && !doc.actionable {
                 Ok(())
             } else {
-                Err(format!("expected no actionable finding, got {actionable:?}"))
+                Err(format!(
+                    "expected no actionable finding, got {actionable:?}"
+                ))
             }
         }
         "III" => {

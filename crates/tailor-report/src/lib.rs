@@ -9,4 +9,19 @@ pub mod atomic;
 pub mod pgx;
 pub mod somatic;
 
+use tailor_core::interpretation::Interpretation;
+
+/// `interpretation.json`: the whole interpretation, indented.
+pub fn interpretation_json(i: &Interpretation) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(i).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Every report file for one interpretation, as (file name, bytes), in the order they
+/// are written.
+pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, WriteError> {
+    Ok(vec![("interpretation.json", interpretation_json(i))])
+}
+
 pub use atomic::{write_atomic, AtomicFile, WriteError};

@@ -46,7 +46,10 @@ pub fn therapies_text(f: &SomaticFinding) -> String {
     let mut seen: Vec<(String, Effect)> = Vec::new();
     let mut parts = Vec::new();
     for e in &f.evidence {
-        if seen.iter().any(|(t, eff)| *t == e.therapy && *eff == e.effect) {
+        if seen
+            .iter()
+            .any(|(t, eff)| *t == e.therapy && *eff == e.effect)
+        {
             continue;
         }
         seen.push((e.therapy.clone(), e.effect));
@@ -54,7 +57,12 @@ pub fn therapies_text(f: &SomaticFinding) -> String {
             Effect::Sensitivity => "sensitivity",
             Effect::Resistance => "resistance",
         };
-        parts.push(format!("{} ({effect}, {}, level {:?})", e.therapy, label(e.label), e.level));
+        parts.push(format!(
+            "{} ({effect}, {}, level {:?})",
+            e.therapy,
+            label(e.label),
+            e.level
+        ));
     }
     parts.join("; ")
 }
@@ -91,7 +99,8 @@ pub fn to_tsv(doc: &SomaticDocument) -> Vec<u8> {
             f.id.clone(),
             format!("{:?}", f.kind).to_lowercase(),
             format!("{:?}", f.oncogenicity).to_lowercase(),
-            best.map(|e| format!("{:?}", e.match_level).to_lowercase()).unwrap_or_default(),
+            best.map(|e| format!("{:?}", e.match_level).to_lowercase())
+                .unwrap_or_default(),
             best.map(|e| format!("{:?}", e.level)).unwrap_or_default(),
             vaf,
             ccf,
@@ -110,18 +119,27 @@ pub fn to_tsv(doc: &SomaticDocument) -> Vec<u8> {
 /// A short summary for the terminal (no patient identifiers beyond the pseudonym).
 pub fn terminal_summary(doc: &SomaticDocument) -> String {
     let mut s = String::new();
-    let tumor = doc
-        .case
-        .tumor_type
-        .as_ref()
-        .map_or_else(|| "tumour type not given".to_string(), |t| format!("{} ({})", t.name, t.code));
+    let tumor = doc.case.tumor_type.as_ref().map_or_else(
+        || "tumour type not given".to_string(),
+        |t| format!("{} ({})", t.name, t.code),
+    );
     let _ = writeln!(s, "{tumor}; knowledge base {}", doc.knowledge.kb_version);
     let _ = writeln!(s, "{}", doc.summary);
     for f in &doc.findings {
-        let _ = writeln!(s, "  {:<5} {:<32} {}", f.tier.label(), f.alteration, therapies_text(f));
+        let _ = writeln!(
+            s,
+            "  {:<5} {:<32} {}",
+            f.tier.label(),
+            f.alteration,
+            therapies_text(f)
+        );
     }
     if !doc.uncertain.is_empty() {
-        let _ = writeln!(s, "  {} tier III finding(s) (not actionable)", doc.uncertain.len());
+        let _ = writeln!(
+            s,
+            "  {} tier III finding(s) (not actionable)",
+            doc.uncertain.len()
+        );
     }
     if let Some(t) = &doc.tmb {
         let _ = writeln!(

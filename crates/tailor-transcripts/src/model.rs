@@ -241,6 +241,27 @@ impl Transcript {
         Some(before + i64::from(from_5prime) + 1)
     }
 
+    /// The exon holding the first base of codon `codon`, when the transcript has a CDS
+    /// anchor. Lets a protein change given without an exon number (a legacy MAF, an HGVS
+    /// string alone) meet exon-level rules such as FLT3 exon 14 insertions, on either
+    /// assembly: the numbering is the transcript's, not the genome's.
+    pub fn exon_of_codon(&self, codon: u32) -> Option<u32> {
+        let anchor = self.cds_anchor?;
+        if codon == 0 {
+            return None;
+        }
+        // Transcript base of the codon's first base: c.(3k-2) sits at c1 + 3k - 3.
+        let base = anchor.c1_transcript_base + 3 * i64::from(codon) - 3;
+        let mut end = 0i64;
+        for (i, exon) in self.exons.iter().enumerate() {
+            end += i64::from(exon.len());
+            if base <= end {
+                return u32::try_from(i + 1).ok();
+            }
+        }
+        None
+    }
+
     /// The c. position of an exonic base, when the transcript has a CDS anchor.
     ///
     /// HGVS has no c.0: the base before c.1 is c.-1. Because the CDS end is unknown, bases

@@ -132,6 +132,16 @@ impl<'a> Bytes<'a> {
     }
 }
 
+impl Bytes<'_> {
+    /// Skips a typed vector.
+    #[inline]
+    pub(crate) fn skip_vector(&mut self) -> Result<(), String> {
+        let (ty, count) = self.descriptor()?;
+        self.take(count.checked_mul(ty.size()).ok_or("BCF vector too large")?)?;
+        Ok(())
+    }
+}
+
 /// Decodes one little-endian integer of type `ty` from `bytes` (which has its size).
 pub(crate) fn decode_int(ty: Type, bytes: &[u8]) -> Int {
     let (value, missing, end) = match (ty, bytes) {

@@ -62,7 +62,11 @@ const LENGTHS: [(&str, u64, u64); 24] = [
 ];
 
 /// Guesses the build from contig lines and the `##reference` value.
-pub(crate) fn guess(contigs: &[Contig], reference: Option<&str>) -> BuildGuess {
+pub(crate) fn guess(
+    contigs: &[Contig],
+    reference: Option<&str>,
+    liftover: Option<(&str, &str)>,
+) -> BuildGuess {
     if let Some(guess) = from_lengths(contigs) {
         return guess;
     }
@@ -84,10 +88,40 @@ pub(crate) fn guess(contigs: &[Contig], reference: Option<&str>) -> BuildGuess {
             };
         }
     }
+    if let Some((key, value)) = liftover {
+        let build = if key == "new_reference_genome" {
+            from_name(value)
+        } else {
+            chain_target(value)
+        };
+        if let Some(build) = build {
+            return BuildGuess {
+                build,
+                evidence: format!("##{key}={value}"),
+            };
+        }
+    }
     BuildGuess {
         build: GenomeBuild::Unknown,
         evidence: String::new(),
     }
+}
+
+/// The target build of a UCSC-style chain file name (`hg38ToHg19.over.chain.gz` ->
+/// GRCh37): the part after `To`.
+fn chain_target(path: &str) -> Option<GenomeBuild> {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let (_, target) = name.split_once("to")?;
+    let target: String = target
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    from_name(&target)
 }
 
 /// Decides by contig lengths; the majority wins if a header mixes builds (it should not).
@@ -187,36 +221,84 @@ mod tests {
 
     #[test]
     fn lengths_decide_the_build() {
-        let g = guess(&[contig("chr1", Some(249_250_621), None)], None);
+        let g = guess(&[contig("chr1", Some(249_250_621), None)], None, None);
         assert_eq!(g.build, GenomeBuild::Grch37);
         assert!(g.evidence.contains("249250621"), "{}", g.evidence);
-        let g = guess(&[contig("1", Some(248_956_422), None)], Some("hs37d5.fa"));
+        let g = guess(
+            &[contig("1", Some(248_956_422), None)],
+            Some("hs37d5.fa"),
+            None,
+        );
         assert_eq!(g.build, GenomeBuild::Grch38);
     }
 
     #[test]
     fn assembly_then_reference_are_used_without_lengths() {
-        let g = guess(&[contig("chr1", None, Some("GRCh38.p14"))], None);
+        let g = guess(&[contig("chr1", None, Some("GRCh38.p14"))], None, None);
         assert_eq!(g.build, GenomeBuild::Grch38);
-        let g = guess(&[contig("1", None, Some("b37"))], None);
+        let g = guess(&[contig("1", None, Some("b37"))], None, None);
         assert_eq!(g.build, GenomeBuild::Grch37);
-        let g = guess(&[], Some("file:///refs/human_g1k_v37.fasta"));
+        let g = guess(&[], Some("file:///refs/human_g1k_v37.fasta"), None);
         assert_eq!(g.build, GenomeBuild::Grch37);
         assert_eq!(g.evidence, "##reference=file:///refs/human_g1k_v37.fasta");
-        let g = guess(&[], Some("/refs/Homo_sapiens_assembly38.fasta"));
+        let g = guess(&[], Some("/refs/Homo_sapiens_assembly38.fasta"), None);
         assert_eq!(g.build, GenomeBuild::Grch38);
     }
 
     #[test]
     fn unrelated_text_is_not_evidence() {
         assert_eq!(
-            guess(&[], Some("/data/run38/ref.fa")).build,
+            guess(&[], Some("/data/run38/ref.fa"), None).build,
             GenomeBuild::Unknown
         );
-        assert_eq!(guess(&[], Some("xb37y.fa")).build, GenomeBuild::Unknown);
-        assert_eq!(guess(&[], None).build, GenomeBuild::Unknown);
         assert_eq!(
-            guess(&[contig("chrM", Some(16_569), None)], None).build,
+            guess(&[], Some("xb37y.fa"), None).build,
+            GenomeBuild::Unknown
+        );
+        assert_eq!(guess(&[], None, None).build, GenomeBuild::Unknown);
+    }
+
+    #[test]
+    fn liftover_lines_name_the_target_build() {
+        // As CrossMap writes them (PCGR's T001 examples).
+        let g = guess(
+            &[],
+            None,
+            Some(("liftOverFile", "/vep/chainFiles/hg38ToHg19.over.chain.gz")),
+        );
+        assert_eq!(g.build, GenomeBuild::Grch37);
+        assert!(g.evidence.contains("hg38ToHg19"), "{}", g.evidence);
+        let g = guess(
+            &[],
+            None,
+            Some(("liftOverChainFile", "/db/hg19Tohg38.over.chain.gz")),
+        );
+        assert_eq!(g.build, GenomeBuild::Grch38);
+        let g = guess(
+            &[],
+            None,
+            Some(("new_reference_genome", "/vep/hg19/ucsc.hg19.fa")),
+        );
+        assert_eq!(g.build, GenomeBuild::Grch37);
+        let g = guess(
+            &[],
+            None,
+            Some(("liftOverFile", "GRCh37_to_GRCh38.chain.gz")),
+        );
+        assert_eq!(g.build, GenomeBuild::Grch38);
+        assert_eq!(
+            guess(&[], None, Some(("liftOverFile", "custom.chain"))).build,
+            GenomeBuild::Unknown
+        );
+        // Contig lengths outrank a liftover line.
+        let g = guess(
+            &[contig("1", Some(248_956_422), None)],
+            None,
+            Some(("liftOverFile", "hg38ToHg19.over.chain.gz")),
+        );
+        assert_eq!(g.build, GenomeBuild::Grch38);
+        assert_eq!(
+            guess(&[contig("chrM", Some(16_569), None)], None, None).build,
             GenomeBuild::Unknown
         );
     }

@@ -1,0 +1,495 @@
+//! One case manifest in, one [`Interpretation`] out: runs the germline pharmacogenomics
+//! engine and the somatic engine (either may be absent), flags the patient's current
+//! medications, and states plainly what the test could not tell.
+//!
+//! This is the library function behind `tailor report`; the web app calls it the same
+//! way. Rendering is not done here: every format is rendered from the returned value.
+
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use tailor_case::CaseManifest;
+use tailor_core::interpretation::{
+    CaseDetails, ClinicianInfo, Interpretation, Limitation, MedicationAlert, PgxPart, SpecimenInfo,
+    SummaryItem, TestDetails, TrialsSection, INTERPRETATION_SCHEMA_VERSION,
+};
+use tailor_core::onco::{Effect, SomaticDocument};
+use tailor_core::pgx::PgxSampleResult;
+use tailor_kb::KnowledgeBase;
+use tailor_onco::engine::{OncoEngine, OncoOptions};
+use tailor_onco::load::{load_case, LoadOptions};
+use tailor_pgx::collect::CollectOptions;
+use tailor_pgx::engine::{EngineOptions, PgxEngine};
+
+/// Why a case could not be interpreted. Messages name the file and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum InterpretError {
+    /// Reading or interpreting the somatic inputs failed.
+    #[error(transparent)]
+    SomaticInput(#[from] tailor_onco::load::LoadError),
+    /// The somatic case as a whole is wrong (tumour type, purity).
+    #[error(transparent)]
+    Somatic(#[from] tailor_onco::engine::OncoError),
+    /// The germline part failed.
+    #[error("germline pharmacogenomics: {0}")]
+    Pgx(String),
+    /// The knowledge base could not provide a part.
+    #[error(transparent)]
+    Knowledge(#[from] tailor_kb::Error),
+    /// Nothing to interpret.
+    #[error("the case has no input: give somatic files/biomarkers or a germline VCF")]
+    NoInput,
+}
+
+/// Options of a report run.
+#[derive(Debug, Clone, Default)]
+pub struct InterpretOptions {
+    /// Somatic loading options (copy-number thresholds).
+    pub load: LoadOptions,
+    /// Fixed generation time (RFC 3339) for reproducible output; `None` = now, or the
+    /// `SOURCE_DATE_EPOCH` environment variable when set.
+    pub generated_at: Option<String>,
+}
+
+fn has_somatic(m: &CaseManifest) -> bool {
+    let s = &m.somatic;
+    s.vcf.is_some()
+        || s.maf.is_some()
+        || s.cna.is_some()
+        || s.segments.is_some()
+        || s.fusions.is_some()
+        || s.biomarkers.is_some()
+        || m.biomarkers.is_some()
+}
+
+/// Interprets one case.
+pub fn interpret_case(
+    manifest: &CaseManifest,
+    kb: &KnowledgeBase,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
+    let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
+    if !has_somatic(manifest) && !germline {
+        return Err(InterpretError::NoInput);
+    }
+    let somatic = if has_somatic(manifest) {
+        let engine = OncoEngine::new(kb.onco(), OncoOptions::default());
+        if let Some(code) = &manifest.tumor_type {
+            engine.resolve_tumor_type(code)?;
+        }
+        let case = load_case(manifest, &engine, kb.transcripts()?, &options.load)?;
+        Some(engine.interpret(&case, kb.provenance())?)
+    } else {
+        None
+    };
+    let pgx = if germline {
+        Some(run_pgx(manifest, kb)?)
+    } else {
+        None
+    };
+
+    let medications: Vec<String> = manifest
+        .medications
+        .iter()
+        .map(|m| m.trim().to_lowercase())
+        .collect();
+    let medication_alerts = pgx
+        .as_ref()
+        .map(|p| medication_alerts(&medications, &p.result))
+        .unwrap_or_default();
+    let limitations = limitations(manifest, somatic.as_ref(), pgx.as_ref());
+    let summary = summary_items(somatic.as_ref(), pgx.as_ref(), &medication_alerts);
+    let conclusion = conclusion(somatic.as_ref(), pgx.as_ref(), &medication_alerts);
+    let knowledge = kb.provenance();
+    let attributions = knowledge
+        .sources
+        .iter()
+        .map(|s| format!("{} — {} ({})", s.name, s.version, s.license))
+        .collect();
+    let tumor_type = somatic.as_ref().and_then(|s| s.case.tumor_type.clone());
+    Ok(Interpretation {
+        schema_version: INTERPRETATION_SCHEMA_VERSION.into(),
+        tailor_version: env!("CARGO_PKG_VERSION").into(),
+        report_id: report_id(manifest, kb),
+        generated_at: options.generated_at.clone().unwrap_or_else(now_rfc3339),
+        case: CaseDetails {
+            patient: manifest.patient.clone(),
+            tumor_type,
+            sample_type: manifest.sample_type,
+            purity: manifest.purity,
+            specimen: manifest.specimen.as_ref().map(|s| SpecimenInfo {
+                id: s.id.clone(),
+                specimen_type: s.specimen_type.clone(),
+                site: s.site.clone(),
+                collected: s.collected.clone(),
+                received: s.received.clone(),
+            }),
+            test: manifest.test.as_ref().map(|t| TestDetails {
+                name: t.name.clone(),
+                lab: t.lab.clone(),
+                method: t.method.clone(),
+            }),
+            clinician: manifest.clinician.as_ref().map(|c| ClinicianInfo {
+                name: c.name.clone(),
+                organisation: c.organisation.clone(),
+            }),
+            medications,
+        },
+        knowledge,
+        conclusion,
+        summary,
+        somatic,
+        pgx,
+        medication_alerts,
+        limitations,
+        trials: TrialsSection {
+            searched: false,
+            note: "Clinical-trial matching is not part of this version of Tailor: no trial registry was searched. Ask the care team or a trial-matching service about trials for the findings above.".into(),
+        },
+        methods: methods(),
+        attributions,
+    })
+}
+
+fn run_pgx(manifest: &CaseManifest, kb: &KnowledgeBase) -> Result<PgxPart, InterpretError> {
+    let g = &manifest.germline;
+    let Some(vcf) = &g.vcf else {
+        return Err(InterpretError::Pgx(
+            "outside calls need the germline VCF they complement (germline.vcf)".into(),
+        ));
+    };
+    let outside = match &g.outside_calls {
+        Some(p) => tailor_pgx::outside_call::read_outside_calls(p)
+            .map_err(|e| InterpretError::Pgx(e.to_string()))?,
+        None => Vec::new(),
+    };
+    let engine = PgxEngine::new(kb.pgx()).map_err(|e| InterpretError::Pgx(e.to_string()))?;
+    let options = EngineOptions {
+        collect: CollectOptions {
+            samples: g.sample.clone().map(|s| vec![s]),
+            absent_is_reference: false,
+            require_pass: false,
+            use_index: true,
+        },
+        all_candidates: false,
+        threads: 0,
+        call_cyp2d6: false,
+    };
+    let inputs: Vec<PathBuf> = vec![vcf.clone()];
+    let mut run = engine
+        .run(&inputs, &outside, &options, |_| {})
+        .map_err(|e| InterpretError::Pgx(e.to_string()))?;
+    if run.samples.len() != 1 {
+        let names: Vec<&str> = run.samples.iter().map(|s| s.sample.as_str()).collect();
+        return Err(InterpretError::Pgx(format!(
+            "{}: the germline VCF has {} samples ({}); name the patient's with germline.sample",
+            vcf.display(),
+            names.len(),
+            names.join(", ")
+        )));
+    }
+    let result = run.samples.remove(0);
+    Ok(PgxPart {
+        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        result,
+        absent_positions: run.absent_positions,
+        warnings: run.warnings,
+    })
+}
+
+/// Current medications with a recommendation for this patient, actionable first.
+fn medication_alerts(medications: &[String], result: &PgxSampleResult) -> Vec<MedicationAlert> {
+    let mut alerts = Vec::new();
+    for med in medications {
+        for rec in result
+            .recommendations
+            .iter()
+            .filter(|r| r.drug.eq_ignore_ascii_case(med))
+        {
+            let Some(text) = &rec.recommendation else {
+                continue;
+            };
+            alerts.push(MedicationAlert {
+                medication: med.clone(),
+                genes: rec.phenotypes.keys().cloned().collect(),
+                phenotypes: rec
+                    .phenotypes
+                    .iter()
+                    .map(|(g, p)| format!("{g} {p}"))
+                    .collect(),
+                recommendation: text.clone(),
+                classification: rec.classification.clone(),
+                source: rec.source.clone(),
+                actionable: rec.actionable,
+            });
+        }
+    }
+    alerts.sort_by_key(|a| !a.actionable);
+    alerts
+}
+
+/// Phenotypes that change prescribing for some drug (everything but normal function).
+fn notable_phenotype(p: &str) -> bool {
+    let l = p.to_ascii_lowercase();
+    !(l.contains("normal")
+        || l.is_empty()
+        || l == "n/a"
+        || l.contains("indeterminate")
+        || l.contains("no result"))
+}
+
+fn summary_items(
+    somatic: Option<&SomaticDocument>,
+    pgx: Option<&PgxPart>,
+    alerts: &[MedicationAlert],
+) -> Vec<SummaryItem> {
+    let mut items = Vec::new();
+    for a in alerts.iter().filter(|a| a.actionable) {
+        items.push(SummaryItem {
+            area: "medication".into(),
+            finding: format!("{} ({})", a.medication, a.phenotypes.join(", ")),
+            meaning: a.recommendation.clone(),
+            tier: None,
+        });
+    }
+    if let Some(s) = somatic {
+        for f in &s.findings {
+            let meaning = match f.evidence.first() {
+                Some(e) if e.effect == Effect::Sensitivity => format!(
+                    "may respond to {} ({}, level {:?})",
+                    e.therapy,
+                    match e.label {
+                        tailor_core::onco::LabelStatus::OnLabel =>
+                            "approved or guideline-recommended for this tumour type",
+                        tailor_core::onco::LabelStatus::OffLabel =>
+                            "evidence from another tumour type",
+                    },
+                    e.level
+                ),
+                Some(e) => format!("predicts resistance to {}", e.therapy),
+                None => f.tier_reason.clone(),
+            };
+            items.push(SummaryItem {
+                area: "somatic".into(),
+                finding: f.alteration.clone(),
+                meaning,
+                tier: Some(f.tier.label().into()),
+            });
+        }
+    }
+    if let Some(p) = pgx {
+        for g in &p.result.genes {
+            let Some(d) = g.diplotypes.first() else {
+                continue;
+            };
+            let phenotype = g.phenotypes.first().cloned().unwrap_or_default();
+            if !notable_phenotype(&phenotype) {
+                continue;
+            }
+            let drugs: Vec<&str> = p
+                .result
+                .recommendations
+                .iter()
+                .filter(|r| r.actionable && r.phenotypes.contains_key(&g.gene))
+                .map(|r| r.drug.as_str())
+                .collect();
+            if drugs.is_empty() {
+                continue;
+            }
+            items.push(SummaryItem {
+                area: "pgx".into(),
+                finding: format!("{} {} ({phenotype})", g.gene, d.label),
+                meaning: format!("changes the dose or choice of: {}", drugs.join(", ")),
+                tier: None,
+            });
+        }
+    }
+    items
+}
+
+fn conclusion(
+    somatic: Option<&SomaticDocument>,
+    pgx: Option<&PgxPart>,
+    alerts: &[MedicationAlert],
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = somatic {
+        parts.push(s.summary.clone());
+    }
+    if let Some(p) = pgx {
+        let actionable_drugs = p
+            .result
+            .recommendations
+            .iter()
+            .filter(|r| r.actionable)
+            .count();
+        let flagged = alerts.iter().filter(|a| a.actionable).count();
+        parts.push(if actionable_drugs == 0 {
+            "Pharmacogenomics: no drug needs a change of dose or choice based on the genes tested.".into()
+        } else {
+            format!(
+                "Pharmacogenomics: {actionable_drugs} drug(s) have a genotype-guided recommendation{}.",
+                if flagged > 0 {
+                    format!(", {flagged} of them among the current medications")
+                } else {
+                    String::new()
+                }
+            )
+        });
+    }
+    parts.join(" ")
+}
+
+fn limitations(
+    manifest: &CaseManifest,
+    somatic: Option<&SomaticDocument>,
+    pgx: Option<&PgxPart>,
+) -> Vec<Limitation> {
+    let mut out = Vec::new();
+    let mut add = |area: &str, what: String, why: String| {
+        out.push(Limitation {
+            area: area.into(),
+            what,
+            why,
+        })
+    };
+    if let Some(s) = somatic {
+        for w in &s.warnings {
+            add("somatic", "Somatic analysis".into(), w.clone());
+        }
+        if !s.unannotated.is_empty() {
+            add(
+                "somatic",
+                format!("{} variant(s) could not be annotated", s.unannotated.len()),
+                format!(
+                    "They are listed in the JSON with the reason (e.g. {}). They were not matched against therapy evidence.",
+                    s.unannotated[0].reason
+                ),
+            );
+        }
+        let b = &s.case.biomarkers;
+        let mut untested = Vec::new();
+        if b.msi.is_none() && b.mmr.is_none() {
+            untested.push("MSI/MMR");
+        }
+        if b.pdl1_tps.is_none() && b.pdl1_cps.is_none() {
+            untested.push("PD-L1");
+        }
+        if b.her2_ihc.is_none() && b.her2_ish.is_none() {
+            untested.push("HER2 IHC/ISH");
+        }
+        if s.tmb.is_none() {
+            untested.push("TMB");
+        }
+        if !untested.is_empty() {
+            add(
+                "somatic",
+                format!("Not reported: {}", untested.join(", ")),
+                "These biomarkers were not given with the case; their absence is not a negative result.".into(),
+            );
+        }
+    } else {
+        add(
+            "somatic",
+            "No tumour testing".into(),
+            "The case has no tumour (somatic) results, so no targeted-therapy options were assessed.".into(),
+        );
+    }
+    if let Some(p) = pgx {
+        for g in &p.result.genes {
+            if g.diplotypes.is_empty() {
+                let why = g
+                    .warnings
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "no call could be made from the data".into());
+                add("pgx", format!("{}: not called", g.gene), why);
+            } else if !g.missing_positions.is_empty() {
+                add(
+                    "pgx",
+                    format!("{}: {} position(s) missing", g.gene, g.missing_positions.len()),
+                    "Alleles defined at these positions cannot be ruled out; the call assumes they are absent only where stated.".into(),
+                );
+            }
+        }
+        add(
+            "pgx",
+            "CYP2D6, HLA-A, HLA-B, MT-RNR1 from the VCF".into(),
+            "Not called from a VCF (gene deletions, duplications and HLA types need dedicated tests); only outside calls given with the case are used.".into(),
+        );
+    } else if manifest.germline.vcf.is_none() {
+        add(
+            "pgx",
+            "No pharmacogenomic testing".into(),
+            "The case has no germline results, so drug-gene recommendations were not assessed."
+                .into(),
+        );
+    }
+    out
+}
+
+fn methods() -> Vec<String> {
+    vec![
+        "Somatic variants were read from the VCF/MAF, annotated from VEP/snpEff/MAF columns where present, else by Tailor's curated genomic keys and the MANE v1.5 exon model (gene, exon, in-frame/frameshift), and matched most specific first (genomic key, protein change, codon, exon, gene class, fusion, copy number, signature, expression) against Tailor's curated evidence tables.".into(),
+        "Tiers follow AMP/ASCO/CAP 2017 (Li et al., J Mol Diagn 2017): level A/B evidence in this tumour type gives tier I; evidence from another tumour type gives tier II-C; variants of uncertain significance are tier III and never actionable. Tumour types match through the OncoTree hierarchy.".into(),
+        "Germline pharmacogenomic variants were matched to PharmCAT 3.1.1 named-allele definitions; phenotypes and drug recommendations follow CPIC and DPWG guidelines. CYP2D6 is not called from a VCF.".into(),
+        "Copy-number segments were turned into gene calls (amplification: all overlapping segments >= 6 copies; homozygous deletion: any overlapping segment with 0 copies). TMB counts coding SNVs/indels (VAF >= 5%, depth >= 25) per megabase of the stated panel.".into(),
+    ]
+}
+
+/// A digest of what determines the report's content: the manifest (as parsed), the
+/// knowledge version and Tailor's version.
+fn report_id(manifest: &CaseManifest, kb: &KnowledgeBase) -> String {
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(manifest).unwrap_or_default());
+    h.update(kb.version().as_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let digest = h.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Now (or `SOURCE_DATE_EPOCH`) as RFC 3339 UTC, without a date library.
+fn now_rfc3339() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+                .unwrap_or(0)
+        });
+    rfc3339(secs)
+}
+
+/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, Howard Hinnant's
+/// days-to-civil algorithm).
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
+    }
+}
