@@ -251,10 +251,10 @@ pub struct EvidenceMatch {
     /// Date of the source version.
     pub date: String,
     /// Curator's note (line of therapy, companion diagnostic, restrictions).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     /// Caveats specific to this match (e.g. protein change inferred from position only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caveats: Vec<String>,
 }
 
@@ -289,12 +289,12 @@ pub struct SomaticFinding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supporting_reads: Option<u32>,
     /// Every evidence row that matched, best first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceMatch>,
     /// Input record(s) the finding came from (`file:line`).
     pub source: String,
     /// Caveats for the finding (subclonal, low depth, fusion orientation).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caveats: Vec<String>,
 }
 

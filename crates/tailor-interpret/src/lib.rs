@@ -219,12 +219,51 @@ fn medication_alerts(medications: &[String], result: &PgxSampleResult) -> Vec<Me
                 recommendation: text.clone(),
                 classification: rec.classification.clone(),
                 source: rec.source.clone(),
-                actionable: rec.actionable,
+                actionable: changes_prescribing(rec),
             });
         }
     }
     alerts.sort_by_key(|a| !a.actionable);
     alerts
+}
+
+/// Whether a recommendation changes what is prescribed: a recommendation exists, and it
+/// is not the standard-care one that guidelines give for normal phenotypes ("use the
+/// label-recommended dose"). Judged from the phenotypes first (every gene normal means
+/// no change) and from the guideline's own wording second.
+pub fn changes_prescribing(rec: &tailor_core::pgx::DrugRecommendation) -> bool {
+    if !rec.actionable || rec.recommendation.is_none() {
+        return false;
+    }
+    let all_normal = !rec.phenotypes.is_empty()
+        && rec.phenotypes.values().all(|p| {
+            let l = p.to_ascii_lowercase();
+            l.starts_with("normal")
+                || l.contains("normal metabolizer")
+                || l.contains("normal function")
+                || l.ends_with(" negative")
+        });
+    if all_normal {
+        return false;
+    }
+    let text = rec
+        .recommendation
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    const STANDARD: [&str; 10] = [
+        "no reason to",
+        "no indication to change",
+        "label-recommended",
+        "according to the standard",
+        "initiate therapy with recommended starting dose",
+        "no action is needed",
+        "per standard dosing",
+        "no need to avoid",
+        "standard dose",
+        "as usual",
+    ];
+    !STANDARD.iter().any(|p| text.contains(p))
 }
 
 /// Phenotypes that change prescribing for some drug (everything but normal function).
@@ -285,13 +324,15 @@ fn summary_items(
             if !notable_phenotype(&phenotype) {
                 continue;
             }
-            let drugs: Vec<&str> = p
+            let mut drugs: Vec<&str> = p
                 .result
                 .recommendations
                 .iter()
-                .filter(|r| r.actionable && r.phenotypes.contains_key(&g.gene))
+                .filter(|r| changes_prescribing(r) && r.phenotypes.contains_key(&g.gene))
                 .map(|r| r.drug.as_str())
                 .collect();
+            drugs.sort_unstable();
+            drugs.dedup();
             if drugs.is_empty() {
                 continue;
             }
@@ -316,18 +357,22 @@ fn conclusion(
         parts.push(s.summary.clone());
     }
     if let Some(p) = pgx {
-        let actionable_drugs = p
+        let mut changed: Vec<&str> = p
             .result
             .recommendations
             .iter()
-            .filter(|r| r.actionable)
-            .count();
+            .filter(|r| changes_prescribing(r))
+            .map(|r| r.drug.as_str())
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
+        let actionable_drugs = changed.len();
         let flagged = alerts.iter().filter(|a| a.actionable).count();
         parts.push(if actionable_drugs == 0 {
             "Pharmacogenomics: no drug needs a change of dose or choice based on the genes tested.".into()
         } else {
             format!(
-                "Pharmacogenomics: {actionable_drugs} drug(s) have a genotype-guided recommendation{}.",
+                "Pharmacogenomics: {actionable_drugs} drug(s) need a genotype-guided change of dose or choice{}.",
                 if flagged > 0 {
                     format!(", {flagged} of them among the current medications")
                 } else {

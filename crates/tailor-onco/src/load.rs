@@ -317,14 +317,14 @@ fn segment_calls(
     transcripts: &TranscriptModel,
     amp_min_copies: u32,
 ) -> Vec<CopyNumberCall> {
-    // gene -> (min total, lines)
-    let mut genes: BTreeMap<String, (u32, u32, Vec<usize>)> = BTreeMap::new();
+    // gene -> (min total, max total, lines)
+    let mut genes: BTreeMap<&str, (u32, u32, Vec<usize>)> = BTreeMap::new();
     for seg in segments {
         let start = u32::try_from(seg.start).unwrap_or(u32::MAX);
         let end = u32::try_from(seg.end).unwrap_or(u32::MAX);
         for g in transcripts.genes_overlapping(&seg.chrom, start, end) {
             let e = genes
-                .entry(g.symbol.clone())
+                .entry(g.symbol.as_str())
                 .or_insert((u32::MAX, 0, Vec::new()));
             e.0 = e.0.min(seg.total);
             e.1 = e.1.max(seg.total);
@@ -344,7 +344,7 @@ fn segment_calls(
         };
         let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         calls.push(CopyNumberCall {
-            gene,
+            gene: gene.to_string(),
             state,
             copies: Some(f64::from(min)),
             record: format!("{}:{}", path.display(), lines.join(",")),

@@ -118,7 +118,8 @@ pub fn drop_overridden(evidence: &mut Vec<EvidenceMatch>) -> Vec<String> {
             )
         })
         .collect();
-    let mut caveats = Vec::new();
+    // (resisted regimen, tumour, citation) -> dropped "regimen (evidence tumour)" items.
+    let mut dropped: Vec<((String, String, String), Vec<String>)> = Vec::new();
     evidence.retain(|e| {
         if e.effect != Effect::Sensitivity {
             return true;
@@ -129,8 +130,7 @@ pub fn drop_overridden(evidence: &mut Vec<EvidenceMatch>) -> Vec<String> {
         // drugs (dabrafenib alone, from melanoma, is no option where dabrafenib +
         // trametinib fails).
         let off_label = e.label == LabelStatus::OffLabel;
-        let applies = agnostic(&e.evidence_tumor_type) || off_label;
-        if !applies {
+        if !(agnostic(&e.evidence_tumor_type) || off_label) {
             return true;
         }
         let hit = specific.iter().find(|(therapy, _, _)| {
@@ -139,21 +139,26 @@ pub fn drop_overridden(evidence: &mut Vec<EvidenceMatch>) -> Vec<String> {
                     && crate::rank::drugs(&e.therapy)
                         .all(|d| crate::rank::drugs(therapy).any(|r| r == d)))
         });
-        match hit {
-            Some((therapy, tumor, citation)) => {
-                let note = format!(
-                    "{} ({}, evidence for {}) is not offered: {tumor} predicts resistance to {therapy} ({citation}).",
-                    e.therapy, e.rule, e.evidence_tumor_type
-                );
-                if !caveats.contains(&note) {
-                    caveats.push(note);
-                }
-                false
-            }
-            None => true,
+        let Some(key) = hit else {
+            return true;
+        };
+        let item = format!("{} ({})", e.therapy, e.evidence_tumor_type);
+        match dropped.iter_mut().find(|(k, _)| k == key) {
+            Some((_, items)) if !items.contains(&item) => items.push(item),
+            Some(_) => {}
+            None => dropped.push((key.clone(), vec![item])),
         }
+        false
     });
-    caveats
+    dropped
+        .into_iter()
+        .map(|((therapy, tumor, citation), items)| {
+            format!(
+                "Not offered: {}. {tumor} predicts resistance to {therapy} ({citation}).",
+                items.join(", ")
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -228,7 +233,8 @@ mod tests {
         assert!(ev.iter().all(|e| e.evidence_tumor_type == "COADREAD"));
         assert_eq!(caveats.len(), 1);
         assert!(
-            caveats[0].contains("COADREAD is excluded"),
+            caveats[0].contains("COADREAD predicts resistance")
+                && caveats[0].starts_with("Not offered: dabrafenib + trametinib (SOLID)"),
             "{}",
             caveats[0]
         );

@@ -119,7 +119,9 @@ fn pcgr_t001_coad() {
             && e.effect == Effect::Sensitivity
             && e.label == LabelStatus::OnLabel));
     assert!(
-        braf.caveats.iter().any(|c| c.contains("does not apply")),
+        braf.caveats
+            .iter()
+            .any(|c| c.starts_with("Not offered") && c.contains("(SOLID)")),
         "{:?}",
         braf.caveats
     );

@@ -6,6 +6,7 @@
 //! up.
 
 pub mod atomic;
+pub mod html;
 pub mod pgx;
 pub mod somatic;
 
@@ -21,7 +22,16 @@ pub fn interpretation_json(i: &Interpretation) -> Vec<u8> {
 /// Every report file for one interpretation, as (file name, bytes), in the order they
 /// are written.
 pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, WriteError> {
-    Ok(vec![("interpretation.json", interpretation_json(i))])
+    Ok(vec![
+        ("interpretation.json", interpretation_json(i)),
+        ("report.html", html::clinician_report(i).into_bytes()),
+        (
+            "patient-summary.html",
+            html::patient_summary(i).into_bytes(),
+        ),
+        ("report.fhir.json", tailor_fhir::to_json(i)),
+        ("report.pdf", tailor_pdf::clinician_report(i)),
+    ])
 }
 
 pub use atomic::{write_atomic, AtomicFile, WriteError};
