@@ -17,7 +17,7 @@ pub(crate) enum Command {
     Pgx(PgxArgs),
     /// Somatic interpretation: tumour VCF/MAF/CNA/fusions/biomarkers to AMP/ASCO/CAP
     /// tiers, matched therapies and resistance, with an evidence trail per finding.
-    Somatic(SomaticArgs),
+    Somatic(Box<SomaticArgs>),
     /// Clinical report for one case: clinician report (HTML, PDF), patient summary,
     /// FHIR Genomics Reporting bundle and interpretation.json.
     Report(ReportArgs),

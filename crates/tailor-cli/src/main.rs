@@ -21,7 +21,7 @@ fn main() {
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Pgx(a) => pgx_cmd::run(a),
-        cli::Command::Somatic(a) => somatic_cmd::run(a),
+        cli::Command::Somatic(a) => somatic_cmd::run(*a),
         cli::Command::Report(a) => report_cmd::run(a),
         cli::Command::Kb(a) => kb_cmd::run(a),
     };

@@ -506,6 +506,10 @@ fn example_bundle_snapshot() {
 #[test]
 fn independent_validator_accepts_the_example_bundle() {
     let Some(python) = std::env::var_os("TAILOR_FHIR_VALIDATOR").filter(|p| !p.is_empty()) else {
+        assert!(
+            std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_none(),
+            "TAILOR_FHIR_VALIDATOR must be set here (TAILOR_REQUIRE_EXTERNAL_TOOLS is set)"
+        );
         eprintln!("skipped: set TAILOR_FHIR_VALIDATOR to a python with fhir.resources (see tests/requirements.txt)");
         return;
     };

@@ -242,6 +242,8 @@ pub fn changes_prescribing(rec: &tailor_core::pgx::DrugRecommendation) -> bool {
                 || l.contains("normal metabolizer")
                 || l.contains("normal function")
                 || l.ends_with(" negative")
+                || l.contains("uncertain")
+                || l.contains("indeterminate")
         });
     if all_normal {
         return false;
@@ -273,6 +275,7 @@ fn notable_phenotype(p: &str) -> bool {
         || l.is_empty()
         || l == "n/a"
         || l.contains("indeterminate")
+        || l.contains("uncertain")
         || l.contains("no result"))
 }
 

@@ -101,6 +101,10 @@ fn page_count(pdf: &[u8]) -> usize {
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
     if !ok {
+        assert!(
+            std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_none(),
+            "{tool} is required here (TAILOR_REQUIRE_EXTERNAL_TOOLS is set)"
+        );
         eprintln!("skipping poppler checks: `{tool}` not found (install poppler-utils)");
     }
     ok

@@ -578,6 +578,10 @@ fn run_chromium(chromium: &Path, dir: &Path, args: &[&str], page: &Path) -> std:
 #[test]
 fn chromium_renders_the_reports() {
     let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_none(),
+            "chromium is required here (TAILOR_REQUIRE_EXTERNAL_TOOLS is set)"
+        );
         eprintln!("note: chromium not installed; skipping the browser rendering test");
         return;
     };
