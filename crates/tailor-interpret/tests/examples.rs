@@ -1,0 +1,85 @@
+//! The bundled example cases (`examples/*/case.yaml`) end to end: `interpretation.json`
+//! snapshots (insta), and the "no actionable finding" statement in every format.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use tailor_case::CaseManifest;
+use tailor_core::interpretation::Interpretation;
+use tailor_interpret::{interpret_case, InterpretOptions};
+use tailor_kb::KnowledgeBase;
+
+fn kb() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| {
+        let data = std::env::var_os("TAILOR_SHARED_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+            });
+        tailor_kb::build(&tailor_kb::SourcePaths::from_shared_data(&data)).expect("KB builds")
+    })
+}
+
+/// Runs an example; the manifest path is relative to this crate so that the paths
+/// recorded in the output (and the report id) do not depend on the checkout location.
+fn example(name: &str) -> Interpretation {
+    let manifest =
+        CaseManifest::from_path(&PathBuf::from(format!("../../examples/{name}/case.yaml")))
+            .expect("example manifest");
+    interpret_case(
+        &manifest,
+        kb(),
+        &InterpretOptions {
+            generated_at: Some("2026-11-22T00:00:00Z".into()),
+            ..InterpretOptions::default()
+        },
+    )
+    .expect("example interprets")
+}
+
+#[test]
+fn colorectal_interpretation_snapshot() {
+    let i = example("colorectal");
+    assert!(i.somatic.as_ref().is_some_and(|s| s.actionable));
+    assert!(i.pgx.is_some());
+    // Current medications with a normal phenotype are listed but not raised.
+    assert!(i
+        .medication_alerts
+        .iter()
+        .any(|a| a.medication == "capecitabine" && !a.actionable));
+    insta::assert_json_snapshot!("colorectal", i);
+}
+
+#[test]
+fn lung_biomarkers_interpretation_snapshot() {
+    let i = example("lung-biomarkers");
+    let s = i.somatic.as_ref().expect("somatic part");
+    assert!(s.findings.iter().any(|f| f.alteration == "PD-L1 TPS 60%"
+        && f.evidence.iter().any(|e| e.therapy == "pembrolizumab")));
+    assert!(i.pgx.is_none());
+    insta::assert_json_snapshot!("lung_biomarkers", i);
+}
+
+#[test]
+fn no_actionable_case_says_so_in_every_format() {
+    let i = example("no-actionable");
+    let s = i.somatic.as_ref().expect("somatic part");
+    assert!(!s.actionable && s.findings.is_empty());
+    assert!(
+        i.conclusion.starts_with("No actionable finding"),
+        "{}",
+        i.conclusion
+    );
+    insta::assert_json_snapshot!("no_actionable", i);
+    let files = tailor_report::render_all(&i).expect("renders");
+    for (name, bytes) in &files {
+        if name.ends_with(".pdf") {
+            continue; // checked through pdftotext in crates/tailor-pdf
+        }
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            text.contains("No actionable finding"),
+            "{name} does not say it"
+        );
+    }
+}
