@@ -253,10 +253,11 @@ pub fn changes_prescribing(rec: &tailor_core::pgx::DrugRecommendation) -> bool {
         .as_deref()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    const STANDARD: [&str; 10] = [
+    const STANDARD: [&str; 11] = [
         "no reason to",
         "no indication to change",
         "label-recommended",
+        "label recommended",
         "according to the standard",
         "initiate therapy with recommended starting dose",
         "no action is needed",

@@ -164,8 +164,9 @@ fn provenance_names_every_source_group() {
     let (date, hash) = kb.version().split_once('+').expect("date+hash");
     assert_eq!(date, "2025-11-05");
     assert_eq!(hash.len(), 12);
-    // 8 PGx groups + curated oncology tables, OncoTree, cancer hotspots (no CIViC given).
-    assert_eq!(p.sources.len(), 11);
+    // 8 PGx groups + curated oncology tables, OncoTree, cancer hotspots, exon model (no
+    // CIViC given).
+    assert_eq!(p.sources.len(), 12);
     let defs = &p.sources[0];
     assert_eq!(defs.name, "PharmCAT 3.1.1 named-allele definitions");
     assert_eq!(defs.version, "PharmCAT 3.1.1; data 2025-11-05-00-25");
@@ -173,8 +174,8 @@ fn provenance_names_every_source_group() {
     assert_eq!(defs.sha256.len(), 64);
     let files: usize = kb.sources().iter().map(|s| s.files.len()).sum();
     // 20 definitions + exemptions + 17 + 2 + 15 + 13 phenotype tables + 118 guidelines,
-    // then 3 curated oncology tables + OncoTree + hotspots.
-    assert_eq!(files, 20 + 1 + 17 + 2 + 15 + 13 + 118 + 3 + 1 + 1);
+    // then 3 curated oncology tables + OncoTree + hotspots + 3 exon-model files.
+    assert_eq!(files, 20 + 1 + 17 + 2 + 15 + 13 + 118 + 3 + 1 + 1 + 3);
     // Deterministic: the same sources give the same version.
     let again = tailor_kb::build(&paths()).expect("second build");
     assert_eq!(again.version(), kb.version());

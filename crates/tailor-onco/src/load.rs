@@ -542,48 +542,49 @@ fn read_vcf(
             .any(|d| d.kind == kind && d.id == key)
     };
     use tailor_genome::DefinitionKind::{Format, Info};
-    let mut src = VafSource::default();
-    if let Some(tag) = &s.vaf_tag {
-        if defined(tag, Format) {
-            src.vaf_format = Some(tag.clone());
-        } else if defined(tag, Info) {
-            src.vaf_info = Some(tag.clone());
-        } else {
-            return Err(LoadError::Input {
-                path: path.to_path_buf(),
-                message: format!(
-                    "VAF tag `{tag}` is neither an INFO nor a FORMAT field of the header"
-                ),
-            });
+    // A tag given by the user must exist (as INFO or FORMAT); otherwise the first
+    // default the header defines is used. Returns (FORMAT tag, INFO tag).
+    let resolve = |what: &str,
+                   given: Option<&String>,
+                   defaults: &[(&str, tailor_genome::DefinitionKind)]|
+     -> Result<(Option<String>, Option<String>), LoadError> {
+        if let Some(tag) = given {
+            return if defined(tag, Format) {
+                Ok((Some(tag.clone()), None))
+            } else if defined(tag, Info) {
+                Ok((None, Some(tag.clone())))
+            } else {
+                Err(LoadError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "{what} tag `{tag}` is neither an INFO nor a FORMAT field of the header"
+                    ),
+                })
+            };
         }
-    } else if defined("AF", Format) {
-        src.vaf_format = Some("AF".into());
-    } else if defined("TVAF", Info) {
-        src.vaf_info = Some("TVAF".into());
-    }
-    if defined("AD", Format) {
-        src.ad_format = Some("AD".into());
-    }
-    if let Some(tag) = &s.depth_tag {
-        if defined(tag, Format) {
-            src.depth_format = Some(tag.clone());
-        } else if defined(tag, Info) {
-            src.depth_info = Some(tag.clone());
-        } else {
-            return Err(LoadError::Input {
-                path: path.to_path_buf(),
-                message: format!(
-                    "depth tag `{tag}` is neither an INFO nor a FORMAT field of the header"
-                ),
-            });
-        }
-    } else if defined("DP", Format) {
-        src.depth_format = Some("DP".into());
-    } else if defined("TDP", Info) {
-        src.depth_info = Some("TDP".into());
-    } else if defined("DP", Info) {
-        src.depth_info = Some("DP".into());
-    }
+        Ok(defaults
+            .iter()
+            .find(|(tag, kind)| defined(tag, *kind))
+            .map(|(tag, kind)| match kind {
+                Format => (Some(tag.to_string()), None),
+                _ => (None, Some(tag.to_string())),
+            })
+            .unwrap_or((None, None)))
+    };
+    let (vaf_format, vaf_info) =
+        resolve("VAF", s.vaf_tag.as_ref(), &[("AF", Format), ("TVAF", Info)])?;
+    let (depth_format, depth_info) = resolve(
+        "depth",
+        s.depth_tag.as_ref(),
+        &[("DP", Format), ("TDP", Info), ("DP", Info)],
+    )?;
+    let src = VafSource {
+        vaf_info,
+        vaf_format,
+        depth_info,
+        depth_format,
+        ad_format: defined("AD", Format).then(|| "AD".to_string()),
+    };
     let mut format_keys: Vec<String> = Vec::new();
     for k in [&src.vaf_format, &src.depth_format, &src.ad_format]
         .into_iter()
