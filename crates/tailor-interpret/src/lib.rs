@@ -253,7 +253,22 @@ pub fn changes_prescribing(rec: &tailor_core::pgx::DrugRecommendation) -> bool {
         .as_deref()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    const STANDARD: [&str; 11] = [
+    // A dose change or an alternative always counts, whatever else the text says
+    // ("use 75% of the standard dose").
+    const CHANGE: [&str; 8] = [
+        "%",
+        "reduc",
+        "increas",
+        "avoid",
+        "alternative",
+        "not recommended",
+        "do not use",
+        "contraindicated",
+    ];
+    if CHANGE.iter().any(|p| text.contains(p)) && !text.contains("no need to avoid") {
+        return true;
+    }
+    const STANDARD: [&str; 10] = [
         "no reason to",
         "no indication to change",
         "label-recommended",
@@ -262,8 +277,7 @@ pub fn changes_prescribing(rec: &tailor_core::pgx::DrugRecommendation) -> bool {
         "initiate therapy with recommended starting dose",
         "no action is needed",
         "per standard dosing",
-        "no need to avoid",
-        "standard dose",
+        "use at standard dose",
         "as usual",
     ];
     !STANDARD.iter().any(|p| text.contains(p))
@@ -535,6 +549,58 @@ pub fn rfc3339(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::changes_prescribing;
+    use tailor_core::pgx::DrugRecommendation;
+
+    fn rec(phenotype: &str, text: &str) -> DrugRecommendation {
+        DrugRecommendation {
+            drug: "x".into(),
+            source: "DPWG".into(),
+            guideline: "g".into(),
+            url: None,
+            lookup: Default::default(),
+            diplotypes: Default::default(),
+            recommendation: Some(text.into()),
+            classification: None,
+            implications: vec![],
+            phenotypes: [("CYP2D6".to_string(), phenotype.to_string())].into(),
+            population: None,
+            actionable: true,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn dose_changes_are_prescribing_changes() {
+        let yes = |p: &str, t: &str| assert!(changes_prescribing(&rec(p, t)), "{t}");
+        let no = |p: &str, t: &str| assert!(!changes_prescribing(&rec(p, t)), "{t}");
+        yes(
+            "Intermediate Metabolizer",
+            "Use 75% of the standard dose and monitor.",
+        );
+        yes(
+            "Poor Metabolizer",
+            "Start with 50% of the standard dose or avoid fluorouracil.",
+        );
+        yes(
+            "Intermediate Metabolizer",
+            "Consider a 25% reduction of recommended starting dose.",
+        );
+        no("Normal Metabolizer", "Use 75% of the standard dose");
+        no(
+            "Intermediate Metabolizer",
+            "Use codeine label recommended age- or weight-specific dosing.",
+        );
+        no(
+            "*58:01 negative",
+            "Use allopurinol per standard dosing guidelines",
+        );
+        no(
+            "Normal Metabolizer",
+            "There is no need to avoid prescribing of atazanavir",
+        );
+    }
+
     #[test]
     fn rfc3339_dates() {
         assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00Z");

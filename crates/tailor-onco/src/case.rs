@@ -26,6 +26,9 @@ pub struct SmallVariant {
     pub class: VariantClass,
     /// Exon number in the gene's MANE transcript (or the annotating transcript).
     pub exon: Option<u32>,
+    /// Number of exons of that transcript, when known (a truncation in the last exon
+    /// may escape nonsense-mediated decay).
+    pub exon_count: Option<u32>,
     /// The exon whose canonical splice site the variant touches.
     pub splice_site_of_exon: Option<u32>,
     /// First affected codon.

@@ -234,7 +234,23 @@ impl<'kb> OncoEngine<'kb> {
             Some(code) => Some(self.resolve_tumor_type(code)?),
             None => None,
         };
+        let mut mutated = HashMap::new();
+        for v in &case.variants {
+            if let Some(gene) = v.gene.as_deref() {
+                if v.class.is_protein_altering()
+                    && self.variant_oncogenicity(gene, v).0 != Oncogenicity::Uncertain
+                {
+                    mutated.entry(gene.to_string()).or_insert_with(|| {
+                        format!(
+                            "{gene} {}",
+                            v.protein.as_deref().unwrap_or(class_words(v.class))
+                        )
+                    });
+                }
+            }
+        }
         let ctx = Context {
+            mutated,
             tumor_code: tumor.as_ref().map(|t| t.code.as_str()),
             tumor_name: tumor.as_ref().map_or_else(
                 || "an unspecified tumour type".to_string(),
@@ -404,6 +420,18 @@ impl<'kb> OncoEngine<'kb> {
                 }
             }
         }
+        let last_exon = matches!((v.exon, v.exon_count), (Some(e), Some(n)) if e == n && n > 1);
+        // Only for pure tumour suppressors: in genes such as NPM1 (role "both") the
+        // C-terminal frameshifts are themselves the oncogenic event.
+        if v.class.is_truncating() && self.role(gene) == Some(GeneRole::Tsg) && last_exon {
+            return (
+                Oncogenicity::Uncertain,
+                format!(
+                    "{} in the last exon of {gene}: the transcript may escape nonsense-mediated decay, so loss of function is not assumed",
+                    class_words(v.class)
+                ),
+            );
+        }
         if v.class.is_truncating() && self.is_tsg(gene) {
             return (
                 Oncogenicity::LikelyOncogenic,
@@ -438,7 +466,7 @@ impl<'kb> OncoEngine<'kb> {
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            let Some((level, caveats)) = variant_matches(row, v, onc, self.is_tsg(gene)) else {
+            let Some((level, caveats)) = variant_matches(row, v, onc) else {
                 if onc == Oncogenicity::Uncertain
                     && gene_level_matches_ignoring_oncogenicity(row, v)
                 {
@@ -469,8 +497,9 @@ impl<'kb> OncoEngine<'kb> {
             // Not a cancer gene Tailor knows: not reported (counted).
             return None;
         }
-        let overridden = drop_overridden(&mut evidence);
+        let mut overridden = drop_overridden(&mut evidence);
         drop_off_label_resistance(&mut evidence);
+        overridden.extend(self.drop_unmet_wild_type(&mut evidence, ctx, Some(gene)));
         sort_evidence(&mut evidence);
         let alteration = match &v.protein {
             Some(p) => format!("{gene} {p}"),
@@ -479,8 +508,30 @@ impl<'kb> OncoEngine<'kb> {
                 (c, None) => format!("{gene} {} at {}:{}", class_words(c), v.chrom, v.pos),
             },
         };
+        let unresolved_codon = match (v.protein.is_none(), v.codon) {
+            (true, Some(codon)) => self
+                .by_gene
+                .get(gene)
+                .into_iter()
+                .flatten()
+                .find_map(|row| match &row.alteration.pattern {
+                    AlterationPattern::Codon { residues } => residues
+                        .iter()
+                        .find(|(_, pos)| *pos == codon)
+                        .map(|(aa, pos)| format!("{gene} {aa}{pos}")),
+                    _ => None,
+                }),
+            _ => None,
+        };
         let (tier, tier_reason) = match tier_from_evidence(&evidence, &ctx.tumor_name) {
             Some(t) => t,
+            None if unresolved_codon.is_some() => (
+                Tier::III,
+                format!(
+                    "At {}, a codon with curated therapy evidence, but the amino-acid change is not known without VEP/snpEff annotation (it may be silent): no therapy is matched. Annotate the VCF to resolve it.",
+                    unresolved_codon.as_deref().unwrap_or_default()
+                ),
+            ),
             None => (
                 Tier::III,
                 if gene_level_on_vus.is_empty() {
@@ -604,8 +655,9 @@ impl<'kb> OncoEngine<'kb> {
         if evidence.is_empty() && onc == Oncogenicity::Uncertain {
             return None;
         }
-        let caveats = drop_overridden(&mut evidence);
+        let mut caveats = drop_overridden(&mut evidence);
         drop_off_label_resistance(&mut evidence);
+        caveats.extend(self.drop_unmet_wild_type(&mut evidence, ctx, Some(gene)));
         sort_evidence(&mut evidence);
         let (onc, reason) = if evidence.iter().any(|e| {
             matches!(
@@ -693,6 +745,7 @@ impl<'kb> OncoEngine<'kb> {
         }
         caveats.extend(drop_overridden(&mut evidence));
         drop_off_label_resistance(&mut evidence);
+        caveats.extend(self.drop_unmet_wild_type(&mut evidence, ctx, None));
         sort_evidence(&mut evidence);
         let name = format!("{}--{}", f.gene5, f.gene3);
         let (onc, reason) = if evidence.is_empty() {
@@ -758,8 +811,14 @@ impl<'kb> OncoEngine<'kb> {
                 .map(|row| self.evidence_match(row, level, Vec::new(), ctx))
                 .collect();
             evidence.dedup_by(|a, b| a.rule_id == b.rule_id);
-            let caveats = drop_overridden(&mut evidence);
+            let mut caveats = drop_overridden(&mut evidence);
             drop_off_label_resistance(&mut evidence);
+            caveats.extend(self.drop_unmet_wild_type(&mut evidence, ctx, gene));
+            if level == MatchLevel::Expression {
+                // IHC cut-offs belong to one tumour type and assay (PD-L1 CPS >= 1 in
+                // gastric cancer says nothing about colorectal cancer): no off-label use.
+                evidence.retain(|e| e.label == LabelStatus::OnLabel);
+            }
             if evidence.is_empty() {
                 return;
             }
@@ -892,6 +951,45 @@ impl<'kb> OncoEngine<'kb> {
         out
     }
 
+    /// Removes sensitivity matches whose curated note requires a gene to be wild-type
+    /// ("RAS and BRAF wild-type") when this tumour has an established oncogenic variant
+    /// in that gene; returns one caveat per removal. `own` is the finding's own gene,
+    /// which never counts against itself.
+    fn drop_unmet_wild_type(
+        &self,
+        evidence: &mut Vec<EvidenceMatch>,
+        ctx: &Context,
+        own: Option<&str>,
+    ) -> Vec<String> {
+        let mut caveats = Vec::new();
+        evidence.retain(|e| {
+            if e.effect != Effect::Sensitivity {
+                return true;
+            }
+            let blocking: Vec<&String> =
+                required_wild_type(&e.note, |g| self.roles.contains_key(g))
+                    .into_iter()
+                    .filter(|g| Some(g.as_str()) != own)
+                    .filter_map(|g| ctx.mutated.get(&g))
+                    .collect();
+            if blocking.is_empty() {
+                return true;
+            }
+            caveats.push(format!(
+                "Not offered: {} ({}) requires wild-type status, but the tumour has {}.",
+                e.therapy,
+                e.rule_id,
+                blocking
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            false
+        });
+        caveats
+    }
+
     fn evidence_match(
         &self,
         row: &EvidenceRow,
@@ -937,6 +1035,34 @@ fn drop_off_label_resistance(evidence: &mut Vec<EvidenceMatch>) {
 struct Context<'a> {
     tumor_code: Option<&'a str>,
     tumor_name: String,
+    /// Genes with an established oncogenic small variant in this tumour, with the
+    /// alteration (`KRAS` -> `KRAS G12D`), for "requires X wild-type" restrictions.
+    mutated: HashMap<String, String>,
+}
+
+/// Genes a curated note requires to be wild-type: the gene symbols (and `RAS` for
+/// KRAS/NRAS/HRAS) written in the clause before "wild-type".
+fn required_wild_type(note: &str, is_gene: impl Fn(&str) -> bool) -> Vec<String> {
+    let lower = note.to_ascii_lowercase().replace("wild type", "wild-type");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("wild-type") {
+        let end = from + i;
+        let start = note[..end]
+            .rfind([',', ';', ':', '(', '.'])
+            .map_or(0, |j| j + 1);
+        for token in note[start..end].split(|c: char| !c.is_ascii_alphanumeric()) {
+            if token == "RAS" {
+                out.extend(["KRAS", "NRAS", "HRAS"].map(String::from));
+            } else if !token.is_empty() && is_gene(token) {
+                out.push(token.to_string());
+            }
+        }
+        from = end + "wild-type".len();
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn level_of(level: tailor_kb::onco::Level) -> EvidenceLevel {
@@ -953,7 +1079,6 @@ fn variant_matches(
     row: &EvidenceRow,
     v: &SmallVariant,
     onc: Oncogenicity,
-    tsg: bool,
 ) -> Option<(MatchLevel, Vec<String>)> {
     let established = matches!(onc, Oncogenicity::Oncogenic | Oncogenicity::LikelyOncogenic);
     match &row.alteration.pattern {
@@ -969,6 +1094,10 @@ fn variant_matches(
             })
         }
         AlterationPattern::Codon { residues } => {
+            // A codon rule needs the amino-acid change: from the genomic position alone
+            // a change at KRAS codon 12 may be silent (G12G), and a nonsense change is not
+            // the activating mutation the rule is about.
+            let p = v.protein.as_deref()?;
             let codon = v.codon?;
             if !matches!(
                 v.class,
@@ -976,26 +1105,14 @@ fn variant_matches(
                     | VariantClass::InframeDelins
                     | VariantClass::InframeDeletion
                     | VariantClass::InframeInsertion
-                    | VariantClass::Exonic
-                    | VariantClass::Nonsense
             ) {
                 return None;
             }
-            let ref_aa = v.protein.as_deref().and_then(|p| p.chars().next());
+            let ref_aa = p.chars().next();
             let hit = residues
                 .iter()
-                .any(|&(aa, pos)| pos == codon && ref_aa.is_none_or(|r| r == aa));
-            if !hit {
-                return None;
-            }
-            let mut caveats = Vec::new();
-            if v.codon_from_position || v.protein.is_none() {
-                caveats.push(
-                    "Codon taken from the genomic position; the amino-acid change itself is not known (annotate with VEP to confirm it is not synonymous)."
-                        .into(),
-                );
-            }
-            Some((MatchLevel::Codon, caveats))
+                .any(|&(aa, pos)| pos == codon && ref_aa.is_none_or(|r| r == aa || r == 'X'));
+            hit.then(|| (MatchLevel::Codon, Vec::new()))
         }
         AlterationPattern::Exon { exon, kind } => {
             let in_exon = v.exon == Some(*exon);
@@ -1026,15 +1143,31 @@ fn variant_matches(
                                 | VariantClass::Frameshift
                         )
                 }
-                ExonKind::Missense => in_exon && v.class == VariantClass::Missense,
-                ExonKind::Any => in_exon && v.class.is_protein_altering(),
+                // "Any change in exon 11" is written for the activating mutations found
+                // there; a VUS in the exon does not qualify on position alone.
+                ExonKind::Missense => in_exon && established && v.class == VariantClass::Missense,
+                // In-frame deletions and insertions in such an exon (PDGFRA exon 18
+                // D842_H845del, KIT exon 11 deletions) are the activating events the rule
+                // names; a missense change needs established oncogenicity.
+                ExonKind::Any => {
+                    in_exon
+                        && v.protein.is_some()
+                        && v.class.is_protein_altering()
+                        && (established
+                            || matches!(
+                                v.class,
+                                VariantClass::InframeDeletion
+                                    | VariantClass::InframeInsertion
+                                    | VariantClass::InframeDelins
+                            ))
+                }
             };
             ok.then(|| (MatchLevel::Exon, Vec::new()))
         }
         AlterationPattern::Gene(class) => {
             let ok = match class {
                 GeneClass::Oncogenic => established,
-                GeneClass::Truncating => v.class.is_truncating() && (established || tsg),
+                GeneClass::Truncating => v.class.is_truncating() && established,
                 GeneClass::Any => established && v.class.is_protein_altering(),
             };
             ok.then(|| (MatchLevel::Gene, Vec::new()))
@@ -1162,4 +1295,33 @@ fn summary_line(
         if n > 3 { "; ..." } else { "" },
         if options == 1 { "" } else { "s" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_wild_type;
+
+    #[test]
+    fn wild_type_requirements_are_read_from_notes() {
+        let genes = |g: &str| ["BRAF", "EGFR", "ERBB2"].contains(&g);
+        assert_eq!(
+            required_wild_type(
+                "NCCN option for HER2-amplified, RAS and BRAF wild-type metastatic CRC",
+                genes
+            ),
+            vec!["BRAF", "HRAS", "KRAS", "NRAS"]
+        );
+        assert_eq!(
+            required_wild_type(
+                "accelerated approval: RAS wild-type, HER2-positive CRC (MOUNTAINEER)",
+                genes
+            ),
+            vec!["HRAS", "KRAS", "NRAS"]
+        );
+        assert!(required_wild_type("HER2-positive after trastuzumab", genes).is_empty());
+        assert_eq!(
+            required_wild_type("EGFR wild type only", genes),
+            vec!["EGFR"]
+        );
+    }
 }

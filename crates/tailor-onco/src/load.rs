@@ -134,9 +134,6 @@ pub fn load_case(
     }
     if let (Some(counted), Some(size)) = (tmb_counted, panel_size) {
         case.computed_tmb = tmb::compute(counted, Some(size), tmb::TMB_HIGH);
-    } else if tmb_counted.is_some() {
-        case.warnings
-            .push("TMB not computed: no panel size (panel_size_mb) or panel BED was given.".into());
     }
     if let Some(cna) = &s.cna {
         let calls = tailor_case::cna::read_gene_cna(cna, s.tumor_sample.as_deref())?;
@@ -155,7 +152,7 @@ pub fn load_case(
                 gene: c.gene,
                 state,
                 copies: c.copies,
-                record: format!("{}:{}", cna.display(), c.line),
+                record: format!("{}:{}", cited(cna), c.line),
             });
         }
         case.inputs.push(input("cna", cna, n, used));
@@ -191,7 +188,7 @@ pub fn load_case(
                 gene3: f.gene3.unwrap_or_else(|| "unknown".into()),
                 reads: f.supporting_reads,
                 reading_frame: f.reading_frame,
-                record: format!("{}:{}", fus.display(), f.line),
+                record: format!("{}:{}", cited(fus), f.line),
             });
         }
         case.inputs.push(input("fusions", fus, n, n));
@@ -218,10 +215,18 @@ pub fn load_case(
     Ok(case)
 }
 
+/// How an input file is named in outputs: its file name only. Folders can carry
+/// patient names or record numbers that have no place in a report.
+pub fn cited(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
 fn input(kind: &str, path: &Path, records: u64, used: u64) -> SomaticInput {
     SomaticInput {
         kind: kind.into(),
-        path: path.display().to_string(),
+        path: cited(path),
         records,
         used,
     }
@@ -347,7 +352,7 @@ fn segment_calls(
             gene: gene.to_string(),
             state,
             copies: Some(f64::from(min)),
-            record: format!("{}:{}", path.display(), lines.join(",")),
+            record: format!("{}:{}", cited(path), lines.join(",")),
         });
     }
     calls
@@ -360,7 +365,12 @@ fn fill_exon_from_codon(v: &mut SmallVariant, transcripts: &TranscriptModel) {
         return;
     }
     if let (Some(gene), Some(codon)) = (v.gene.as_deref(), v.codon) {
-        v.exon = transcripts.gene(gene).and_then(|t| t.exon_of_codon(codon));
+        if let Some(t) = transcripts.gene(gene) {
+            v.exon = t.exon_of_codon(codon);
+            if v.exon.is_some() {
+                v.exon_count = Some(t.exon_count());
+            }
+        }
     }
 }
 
@@ -384,6 +394,7 @@ fn fill_from_model(v: &mut SmallVariant, transcripts: &TranscriptModel) {
     }
     if v.exon.is_none() {
         v.exon = a.exon.map(|(n, _)| n);
+        v.exon_count = a.exon.map(|(_, m)| m);
     }
     if v.splice_site_of_exon.is_none() {
         v.splice_site_of_exon = a.splice_site_of_exon;
@@ -440,6 +451,7 @@ pub fn annotate_unannotated(
     }
     v.transcript = Some(a.transcript.clone());
     v.exon = a.exon.map(|(n, _)| n);
+    v.exon_count = a.exon.map(|(_, m)| m);
     v.splice_site_of_exon = a.splice_site_of_exon;
     true
 }
@@ -607,7 +619,7 @@ fn read_vcf(
         },
     )?;
     let assembly = manifest.assembly;
-    let label = path.display().to_string();
+    let label = cited(path);
     let mut records = 0u64;
     let mut used = 0u64;
     let mut counted = 0u64;
@@ -636,6 +648,7 @@ fn read_vcf(
                 protein: None,
                 class: VariantClass::Unknown,
                 exon: None,
+                exon_count: None,
                 splice_site_of_exon: None,
                 codon: None,
                 codon_from_position: false,
@@ -655,6 +668,7 @@ fn read_vcf(
                 v.transcript = Some(c.transcript.clone()).filter(|t| !t.is_empty());
                 v.hgvsc = c.hgvsc.clone();
                 v.exon = c.exon.map(|(n, _)| n);
+                v.exon_count = c.exon.map(|(_, m)| m);
                 v.annotation = match schema.as_ref().map(|sc| sc.source()) {
                     Some(tailor_genome::annotation::AnnotationSource::Vep) => AnnotationSource::Vep,
                     _ => AnnotationSource::SnpEff,
@@ -806,7 +820,7 @@ fn read_maf(
         }
     };
     let assembly = manifest.assembly;
-    let label = path.display().to_string();
+    let label = cited(path);
     let mut used = 0u64;
     let mut counted = 0u64;
     for r in &table.records {
@@ -843,6 +857,7 @@ fn read_maf(
             protein: None,
             class: r.classification,
             exon: r.exon.map(|(n, _)| n),
+            exon_count: r.exon.map(|(_, m)| m),
             splice_site_of_exon: None,
             codon: None,
             codon_from_position: false,
@@ -883,11 +898,28 @@ fn read_maf(
             }
         }
         if assembly == Assembly::GRCh38 && v.gene.is_some() {
-            // MAF alleles have no anchor base; the exon model wants VCF style, which for
-            // SNVs is the same.
-            if v.ref_allele.len() == v.alt_allele.len() && !v.ref_allele.contains('-') {
-                fill_from_model(&mut v, transcripts);
+            // MAF alleles have no anchor base and write '-' for the empty side; the exon
+            // model wants VCF style, so indels get an 'N' anchor before them.
+            let (r, a) = (
+                v.ref_allele.trim_matches('-'),
+                v.alt_allele.trim_matches('-'),
+            );
+            let mut probe = v.clone();
+            if r.len() != a.len() || r.is_empty() {
+                if r.is_empty() {
+                    // Insertion after Start_Position.
+                    probe.ref_allele = "N".into();
+                    probe.alt_allele = format!("N{a}");
+                } else {
+                    probe.pos = v.pos.saturating_sub(1);
+                    probe.ref_allele = format!("N{r}");
+                    probe.alt_allele = format!("N{a}");
+                }
             }
+            fill_from_model(&mut probe, transcripts);
+            v.exon = probe.exon;
+            v.exon_count = probe.exon_count;
+            v.splice_site_of_exon = probe.splice_site_of_exon;
         }
         fill_exon_from_codon(&mut v, transcripts);
         if tmb::counts(&v, panel) {

@@ -145,6 +145,7 @@ mod tests {
             protein: None,
             class,
             exon: None,
+            exon_count: None,
             splice_site_of_exon: None,
             codon: None,
             codon_from_position: false,

@@ -34,8 +34,10 @@ struct Case {
     level: String,
 }
 
-fn cases() -> Vec<Case> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fda_cases.tsv");
+fn cases(file: &str) -> Vec<Case> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(file);
     let text = std::fs::read_to_string(&path).expect("fda_cases.tsv");
     let mut lines = text
         .lines()
@@ -91,6 +93,7 @@ fn variant(gene: &str, record: &str) -> SmallVariant {
         protein: None,
         class: VariantClass::Unknown,
         exon: None,
+        exon_count: None,
         splice_site_of_exon: None,
         codon: None,
         codon_from_position: false,
@@ -127,6 +130,8 @@ fn build(case: &Case, engine: &OncoEngine<'_>) -> SomaticCase {
                 }
                 if let Some(e) = parts.get(4) {
                     v.exon = Some(e.parse().expect("exon"));
+                    // As the loaders do: the exon count of the gene's MANE transcript.
+                    v.exon_count = transcripts.gene(parts[1]).map(|t| t.exon_count());
                 }
                 out.variants.push(v);
             }
@@ -281,14 +286,28 @@ fn check(case: &Case, doc: &SomaticDocument) -> Result<(), String> {
 
 #[test]
 fn fda_label_cases() {
+    let cases = cases("fda_cases.tsv");
+    assert!(cases.len() >= 40, "at least 40 cases");
+    run_cases("FDA cases", &cases);
+}
+
+/// Calls the team's clinical review found wrong once (silent and nonsense changes at
+/// hotspot codons, a benign last-exon truncation, off-label IHC cut-offs, wild-type
+/// restrictions).
+#[test]
+fn clinical_review_regressions() {
+    let cases = cases("review_cases.tsv");
+    assert_eq!(cases.len(), 5);
+    run_cases("review cases", &cases);
+}
+
+fn run_cases(label: &str, cases: &[Case]) {
     let kb = common::kb();
     let engine = OncoEngine::new(kb.onco(), OncoOptions::default());
-    let cases = cases();
-    assert!(cases.len() >= 40, "at least 40 cases");
     let mut per_level: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut explained_hits = Vec::new();
-    for case in &cases {
+    for case in cases {
         let input = build(case, &engine);
         let doc = engine
             .interpret(&input, kb.provenance())
@@ -318,7 +337,7 @@ fn fda_label_cases() {
     }
     let total: u32 = per_level.values().map(|v| v.1).sum();
     let passed: u32 = per_level.values().map(|v| v.0).sum();
-    eprintln!("FDA cases: {passed}/{total} agree");
+    eprintln!("{label}: {passed}/{total} agree");
     for (level, (p, n)) in &per_level {
         eprintln!("  {level:<14} {p}/{n}");
     }
