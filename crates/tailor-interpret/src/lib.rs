@@ -189,7 +189,16 @@ fn run_pgx(manifest: &CaseManifest, kb: &KnowledgeBase) -> Result<PgxPart, Inter
     }
     let result = run.samples.remove(0);
     Ok(PgxPart {
-        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        // File names only: folders can carry patient names or record numbers.
+        inputs: inputs
+            .iter()
+            .map(|p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
+            .collect(),
         result,
         absent_positions: run.absent_positions,
         warnings: run.warnings,
