@@ -488,17 +488,22 @@ fn loinc_like(text: &str) -> Vec<String> {
     out
 }
 
-/// Same interpretation, same bytes; and a snapshot of the example bundle.
+/// Same interpretation, same bytes; and snapshots of the two small example bundles (the
+/// colorectal one, ~620 resources, is covered by the structural tests above instead of a
+/// multi-megabyte snapshot).
 #[test]
-fn example_bundle_snapshot() {
+fn example_bundle_snapshots() {
     let bytes = tailor_fhir::to_json(example());
     assert_eq!(
         bytes,
         tailor_fhir::to_json(example()),
         "deterministic output"
     );
-    let text = String::from_utf8(bytes).expect("UTF-8");
-    insta::assert_snapshot!("colorectal_bundle", text);
+    for name in ["lung-biomarkers", "no-actionable"] {
+        let i = support::interpret_example(name);
+        let text = String::from_utf8(tailor_fhir::to_json(&i)).expect("UTF-8");
+        insta::assert_snapshot!(format!("{}_bundle", name.replace('-', "_")), text);
+    }
 }
 
 /// The independent validator: `tests/validate_fhir.py` parses every resource with the

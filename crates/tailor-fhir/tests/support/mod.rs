@@ -33,24 +33,35 @@ pub fn ig_codes() -> PathBuf {
 /// Generation time fixed for reproducible output.
 pub const GENERATED_AT: &str = "2026-11-22T00:00:00Z";
 
+/// The knowledge base, built once per test binary.
+pub fn kb() -> &'static tailor_kb::KnowledgeBase {
+    static KB: OnceLock<tailor_kb::KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| {
+        tailor_kb::build(&tailor_kb::SourcePaths::from_shared_data(&shared_data()))
+            .expect("knowledge base builds from the shared data")
+    })
+}
+
+/// One bundled example case (`examples/NAME/case.yaml`), interpreted.
+pub fn interpret_example(name: &str) -> Interpretation {
+    // Relative to the crate directory (cargo's working directory for tests): the
+    // report id digests the manifest, paths included, so an absolute path would
+    // make every id depend on where the repository is checked out.
+    let manifest = format!("../../examples/{name}/case.yaml");
+    let manifest = Path::new(&manifest);
+    assert!(manifest.exists(), "run from the crate directory");
+    let case = CaseManifest::from_path(manifest).expect("example manifest parses");
+    let options = InterpretOptions {
+        generated_at: Some(GENERATED_AT.into()),
+        ..Default::default()
+    };
+    interpret_case(&case, kb(), &options).expect("example case interprets")
+}
+
 /// The colorectal example case interpreted once per test binary.
 pub fn example() -> &'static Interpretation {
     static CELL: OnceLock<Interpretation> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let kb = tailor_kb::build(&tailor_kb::SourcePaths::from_shared_data(&shared_data()))
-            .expect("knowledge base builds from the shared data");
-        // Relative to the crate directory (cargo's working directory for tests): the
-        // report id digests the manifest, paths included, so an absolute path would
-        // make every id depend on where the repository is checked out.
-        let manifest = Path::new("../../examples/colorectal/case.yaml");
-        assert!(manifest.exists(), "run from the crate directory");
-        let case = CaseManifest::from_path(manifest).expect("example manifest parses");
-        let options = InterpretOptions {
-            generated_at: Some(GENERATED_AT.into()),
-            ..Default::default()
-        };
-        interpret_case(&case, &kb, &options).expect("example case interprets")
-    })
+    CELL.get_or_init(|| interpret_example("colorectal"))
 }
 
 /// The bundle of the example case.
