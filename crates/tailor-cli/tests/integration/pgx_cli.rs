@@ -1,76 +1,16 @@
 //! Drives the real `tailor` binary: outputs on good input, and on bad input a clear
 //! message naming the file, exit code 2 and no output left behind.
 
+use crate::common::{assert_clean_failure, shared_data, stderr, tailor};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
-
-fn shared_data() -> PathBuf {
-    std::env::var_os("TAILOR_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-}
+use std::process::Output;
 
 fn pharmcat(rel: &str) -> PathBuf {
     shared_data().join("pgx/pharmcat-3.1.1").join(rel)
 }
 
-/// One compiled KB for all tests of this file.
-fn kb() -> &'static Path {
-    static KB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = KB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kb.bin");
-        let out = Command::new(env!("CARGO_BIN_EXE_tailor"))
-            .args(["kb", "build", "--out"])
-            .arg(&path)
-            .arg("--data")
-            .arg(shared_data())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "kb build: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (dir, path)
-    });
-    path
-}
-
 fn tailor_pgx(args: &[&std::ffi::OsStr], out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tailor"))
-        .arg("pgx")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .arg("--kb")
-        .arg(kb())
-        .arg("--quiet")
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts a failed run: exit 2, the message contains every `needles`, and nothing was
-/// written into the output folder.
-fn assert_clean_failure(o: &Output, out: &Path, needles: &[&str]) {
-    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
-    let msg = stderr(o);
-    for n in needles {
-        assert!(msg.contains(n), "message lacks {n:?}: {msg}");
-    }
-    if out.exists() {
-        let left: Vec<_> = std::fs::read_dir(out)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        assert!(left.is_empty(), "output left behind: {left:?}");
-    }
+    tailor("pgx", args, out)
 }
 
 fn read_tsv(path: &Path) -> Vec<Vec<String>> {

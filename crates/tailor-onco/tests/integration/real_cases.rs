@@ -4,7 +4,7 @@
 //! examples were chosen for (BRAF V600E colorectal, PIK3CA H1047R and ERBB2-amplified
 //! breast, IDH1/FLT3 AML) and the FDA labels.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use tailor_case::CaseManifest;

@@ -3,7 +3,7 @@
 //! Index and streaming paths must give identical sites; where bcftools is installed, the
 //! genotypes are checked against it, and BCF made by bcftools must read like its VCF.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -260,7 +260,7 @@ fn as_query_lines(sites: &[Site]) -> Vec<String> {
 fn genotypes_agree_with_bcftools() {
     if !have("bcftools") {
         eprintln!(
-            "SKIPPED: bcftools not installed; forms.bcf (tests/fixtures.rs) still checks BCF"
+            "SKIPPED: bcftools not installed; forms.bcf (tests/integration/fixtures.rs) still checks BCF"
         );
         return;
     }
@@ -304,7 +304,7 @@ fn genotypes_agree_with_bcftools() {
 fn bcf_made_by_bcftools_reads_like_its_vcf() {
     if !have("bcftools") {
         eprintln!(
-            "SKIPPED: bcftools not installed; forms.bcf (tests/fixtures.rs) still checks BCF"
+            "SKIPPED: bcftools not installed; forms.bcf (tests/integration/fixtures.rs) still checks BCF"
         );
         return;
     }

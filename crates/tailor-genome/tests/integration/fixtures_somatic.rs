@@ -1,6 +1,6 @@
 //! The somatic read: INFO text and requested FORMAT values, from VCF and BCF alike.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,17 +2,11 @@
 //! findings and therapies on good input (by flags and by case manifest), and on bad input
 //! exit code 2, a message naming the file, line and fault, and no output left behind.
 
+use crate::common::{assert_clean_failure, kb, shared_data, stderr, tailor};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
-
-fn shared_data() -> PathBuf {
-    std::env::var_os("TAILOR_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-}
 
 fn pcgr(name: &str) -> PathBuf {
     shared_data().join("onco/testdata/pcgr").join(name)
@@ -30,68 +24,13 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// One compiled KB for all tests of this file (building it per test would dominate the
-/// run time).
-fn kb() -> &'static Path {
-    static KB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = KB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("kb.bin");
-        let out = Command::new(env!("CARGO_BIN_EXE_tailor"))
-            .args(["kb", "build", "--out"])
-            .arg(&path)
-            .arg("--data")
-            .arg(shared_data())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "kb build: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (dir, path)
-    });
-    path
-}
-
 /// Runs `tailor somatic ARGS --out OUT --kb KB --quiet`.
 fn tailor_somatic(args: &[&OsStr], out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tailor"))
-        .arg("somatic")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .arg("--kb")
-        .arg(kb())
-        .arg("--quiet")
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    tailor("somatic", args, out)
 }
 
 fn assert_success(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
-}
-
-/// Asserts a failed run: exit 2, the message contains every one of `needles`, and the
-/// output folder holds no file at all (no somatic.json/somatic.tsv, no temporary file).
-fn assert_clean_failure(o: &Output, out: &Path, needles: &[&str]) {
-    let msg = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {msg}");
-    for n in needles {
-        assert!(msg.contains(n), "message lacks {n:?}: {msg}");
-    }
-    if out.exists() {
-        let left: Vec<_> = std::fs::read_dir(out)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        assert!(left.is_empty(), "output left behind: {left:?}");
-    }
 }
 
 /// The two outputs of a successful run.

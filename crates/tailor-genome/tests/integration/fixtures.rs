@@ -1,7 +1,7 @@
 //! The reader on small byte-literal files: every genotype form, every container, every
 //! error a user can hit, with the file and line named in the message.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! Every case runs through the real engine and knowledge base. The test fails on any
 //! case that disagrees, except the ones listed in [`EXPLAINED`] with the reason.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use tailor_core::onco::AnnotationSource;

@@ -1,7 +1,7 @@
 //! Every protein change in the vcf2maf example MAFs parses, and the short form of each
 //! HGVSp equals the HGVSp_Short vcf2maf wrote beside it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

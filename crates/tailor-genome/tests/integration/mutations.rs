@@ -2,7 +2,7 @@
 //! (and of their indexes) go through open + read; errors are fine, panics are not.
 //! The same harness runs under libFuzzer in /fuzz (target `vcf_reader`).
 
-mod common;
+use crate::common;
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
