@@ -20,7 +20,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity};
 
-use crate::error::{CaseError, Shown};
+use crate::error::{CaseError, Shown, Unquoted};
 use crate::text::Lines;
 
 /// The two file forms of a biomarker file.
@@ -52,12 +52,7 @@ impl BiomarkerFormat {
 /// ```
 pub fn read_biomarkers(path: &Path) -> Result<Biomarkers, CaseError> {
     let format = BiomarkerFormat::from_path(path);
-    let file = std::fs::File::open(path).map_err(|source| CaseError::Io {
-        path: path.to_path_buf(),
-        line: None,
-        source,
-    })?;
-    read_biomarkers_from(file, path, format)
+    read_biomarkers_from(crate::limits::open_regular(path)?, path, format)
 }
 
 /// Reads biomarkers in the given form from any reader; `source` names it in errors.
@@ -79,19 +74,7 @@ pub fn read_biomarkers_from<R: Read + 'static>(
     match format {
         BiomarkerFormat::Tsv => parse_tsv(Lines::from_reader(reader, source)?),
         BiomarkerFormat::Yaml => {
-            let mut text = String::new();
-            let mut reader = reader;
-            reader.read_to_string(&mut text).map_err(|source_err| {
-                if source_err.kind() == std::io::ErrorKind::InvalidData {
-                    CaseError::file_error(source, "not UTF-8 text; is this a binary file?")
-                } else {
-                    CaseError::Io {
-                        path: source.to_path_buf(),
-                        line: None,
-                        source: source_err,
-                    }
-                }
-            })?;
+            let text = crate::limits::read_yaml(reader, source)?;
             let parsed: BiomarkerMap =
                 serde_yaml::from_str(&text).map_err(|e| crate::manifest::yaml_error(source, &e))?;
             if parsed.0 == Biomarkers::default() {
@@ -125,9 +108,8 @@ fn parse_tsv(mut lines: Lines) -> Result<Biomarkers, CaseError> {
                 n,
                 None,
                 format!(
-                    "expected `name<TAB>value` (2 tab-separated fields), found {} field(s) in {}",
-                    fields.len(),
-                    Shown(line)
+                    "expected `name<TAB>value` (2 tab-separated fields), found {}",
+                    Unquoted(fields.len())
                 ),
             ));
         }

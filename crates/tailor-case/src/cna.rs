@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{CaseError, Shown};
+use crate::error::{CaseError, Shown, Unquoted};
 use crate::text::{check_width, is_missing, Header, Lines, Separator};
 
 /// A gene-level copy-number state.
@@ -157,7 +157,7 @@ fn parse(mut lines: Lines, sample: Option<&str>) -> Result<Vec<GeneCopyNumber>, 
             format!(
                 "not a copy-number table: expected a cBioPortal header (`Hugo_Symbol`, samples...), \
                  a `gene call [copies]` header, or a `GENE<TAB>CALL` row; found {}",
-                Shown(first)
+                Unquoted(fields.len())
             ),
         ));
     };

@@ -64,6 +64,19 @@ pub enum CaseError {
         /// The path after resolving it against the manifest's folder.
         file: PathBuf,
     },
+    /// A path given as an input exists but is not a readable regular file (a directory,
+    /// a device), or cannot be examined.
+    #[error("{}{}{}: {problem}", manifest_prefix(manifest.as_deref()), key_prefix(key.as_deref()), file.display())]
+    NotAFile {
+        /// The manifest, when the path came from one.
+        manifest: Option<PathBuf>,
+        /// The manifest key, dotted, when the path came from one.
+        key: Option<String>,
+        /// The path after resolving it against the manifest's folder.
+        file: PathBuf,
+        /// What the path is instead.
+        problem: tailor_core::input_file::FileProblem,
+    },
     /// The case as a whole is not usable (no input at all, an invalid value given as a flag).
     #[error("{}{}{message}", manifest_prefix(manifest.as_deref()), key_prefix(key.as_deref()))]
     Case {
@@ -83,7 +96,8 @@ impl CaseError {
             CaseError::Io { path, .. }
             | CaseError::Line { path, .. }
             | CaseError::File { path, .. }
-            | CaseError::Yaml { path, .. } => Some(path),
+            | CaseError::Yaml { path, .. }
+            | CaseError::NotAFile { file: path, .. } => Some(path),
             CaseError::MissingInput { manifest, .. } | CaseError::Case { manifest, .. } => {
                 manifest.as_deref()
             }
@@ -160,6 +174,21 @@ impl fmt::Display for Shown<'_> {
         match chars.nth(MAX) {
             Some((cut, _)) => write!(f, "`{}…`", self.0[..cut].escape_debug()),
             None => write!(f, "`{}`", self.0.escape_debug()),
+        }
+    }
+}
+
+/// Describes a line that is not the kind expected (a header in the wrong file, a row
+/// with the wrong number of fields) by its shape only. No field of it is the offending
+/// one, and the line may belong to a file the user never meant to show (a path followed
+/// out of a case folder), so none of it is quoted.
+pub(crate) struct Unquoted(pub(crate) usize);
+
+impl fmt::Display for Unquoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("a line of 1 field (the line is not shown)"),
+            n => write!(f, "a line of {n} fields (the line is not shown)"),
         }
     }
 }

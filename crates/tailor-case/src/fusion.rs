@@ -13,6 +13,7 @@ use std::io::Read;
 use std::path::Path;
 
 use tailor_core::normalize_chrom;
+use tailor_core::position::parse_position;
 
 use crate::error::{CaseError, Shown};
 use crate::text::{check_width, is_missing, Header, Lines, Separator};
@@ -349,16 +350,17 @@ impl Row<'_> {
         };
         let mut parts = v.split(':');
         let chrom = parts.next().unwrap_or("");
-        let pos = parts.next().and_then(|p| p.parse::<u64>().ok());
+        let pos = parts.next().and_then(|p| parse_position(p).ok());
         let strand_ok = parts.next().is_none_or(|s| matches!(s, "+" | "-" | "."));
         match pos {
-            Some(p) if !chrom.is_empty() && p > 0 && strand_ok && parts.next().is_none() => {
+            Some(p) if !chrom.is_empty() && strand_ok && parts.next().is_none() => {
                 Ok(Some((normalize_chrom(chrom).to_owned(), p)))
             }
             _ => Err(self.error(
                 c,
                 format!(
-                    "expected a breakpoint `chrom:position[:strand]`, found {}",
+                    "expected a breakpoint `chrom:position[:strand]` (position 1 to {}), found {}",
+                    tailor_core::position::MAX_POSITION,
                     Shown(v)
                 ),
             )),

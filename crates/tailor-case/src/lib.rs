@@ -22,6 +22,7 @@ pub mod biomarkers;
 pub mod cna;
 mod error;
 pub mod fusion;
+pub mod limits;
 pub mod maf;
 pub mod manifest;
 pub mod segments;

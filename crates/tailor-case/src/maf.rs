@@ -12,9 +12,10 @@ use std::io::Read;
 use std::path::Path;
 
 use tailor_core::normalize_chrom;
+use tailor_core::position::parse_position;
 use tailor_core::somatic::{Assembly, VariantClass};
 
-use crate::error::{CaseError, Shown};
+use crate::error::{CaseError, Shown, Unquoted};
 use crate::text::{check_width, is_missing, Header, Lines, Separator};
 
 /// One row of a MAF: one allele of one somatic variant in one tumour sample.
@@ -179,7 +180,7 @@ fn parse(mut lines: Lines) -> Result<MafTable, CaseError> {
                     None,
                     format!(
                         "expected the MAF header (tab-separated, starting with `Hugo_Symbol`), found {}",
-                        Shown(line)
+                        Unquoted(fields.len())
                     ),
                 ));
             }
@@ -265,15 +266,8 @@ impl Row<'_> {
         let gene = self.required(cols.gene)?.to_owned();
         let chrom = normalize_chrom(self.required(cols.chrom)?).to_owned();
         let start_text = self.required(cols.start)?;
-        let start = match start_text.parse::<u64>() {
-            Ok(v) if v > 0 => v,
-            _ => {
-                return Err(self.error(
-                    cols.start,
-                    format!("expected a 1-based position, found {}", Shown(start_text)),
-                ))
-            }
-        };
+        let start =
+            parse_position(start_text).map_err(|e| self.error(cols.start, e.to_string()))?;
         let ref_allele = self.allele(cols.ref_allele)?;
         let alt2 = self
             .opt(Some(cols.allele2))
@@ -294,19 +288,14 @@ impl Row<'_> {
             }
         };
         let end = match cols.end.and_then(|c| self.opt(Some(c)).map(|v| (c, v))) {
-            Some((c, v)) => match v.parse::<u64>() {
+            Some((c, v)) => match parse_position(v) {
                 Ok(e) if e >= start => e,
                 Ok(_) => {
                     return Err(
                         self.error(c, format!("end {v} is before the start position {start}"))
                     )
                 }
-                Err(_) => {
-                    return Err(self.error(
-                        c,
-                        format!("expected a 1-based position, found {}", Shown(v)),
-                    ))
-                }
+                Err(e) => return Err(self.error(c, e.to_string())),
             },
             // MAF convention: an insertion spans the two bases around it.
             None if ref_allele == "-" => start.saturating_add(1),

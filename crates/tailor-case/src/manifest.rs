@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
+use tailor_core::input_file::FileProblem;
 use tailor_core::somatic::{Assembly, Biomarkers, SampleType};
 
 use crate::biomarkers::{scalar_with, text_with, BiomarkerMap, ScalarSeed};
@@ -293,20 +294,8 @@ impl CaseManifest {
     /// # Ok::<(), tailor_case::CaseError>(())
     /// ```
     pub fn from_path(path: &Path) -> Result<CaseManifest, CaseError> {
-        let bytes = std::fs::read(path).map_err(|source| CaseError::Io {
-            path: path.to_path_buf(),
-            line: None,
-            source,
-        })?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            CaseError::line_error(path, line, None, "not UTF-8 text; is this a binary file?")
-        })?;
-        CaseManifest::from_yaml_str(text, path)
+        let text = crate::limits::read_yaml_file(path)?;
+        CaseManifest::from_yaml_str(&text, path)
     }
 
     /// Parses manifest text as if read from `source`: relative paths are resolved against
@@ -327,6 +316,18 @@ impl CaseManifest {
                 "empty manifest: at least `patient:` and one input are needed",
             ));
         }
+        // Text that did not come through `from_path` (a server's upload, a test) gets the
+        // same size and depth limits before the parser sees it.
+        if text.len() as u64 > crate::limits::MAX_YAML_BYTES {
+            return Err(CaseError::file_error(
+                source,
+                format!(
+                    "larger than {} KiB; a case file is a few KiB (is this the right file?)",
+                    crate::limits::MAX_YAML_BYTES >> 10
+                ),
+            ));
+        }
+        crate::limits::check_depth(text, source)?;
         let mut case: CaseManifest =
             serde_yaml::from_str(text).map_err(|e| yaml_error(source, &e))?;
         case.source = Some(source.to_path_buf());
@@ -417,12 +418,23 @@ impl CaseManifest {
             });
         }
         for (key, path) in self.inputs() {
-            if !path.is_file() {
-                return Err(CaseError::MissingInput {
-                    manifest: self.source.clone(),
-                    key: key.to_owned(),
-                    file: path.to_path_buf(),
-                });
+            match FileProblem::of(&std::fs::metadata(path)) {
+                None => {}
+                Some(FileProblem::Missing) => {
+                    return Err(CaseError::MissingInput {
+                        manifest: self.source.clone(),
+                        key: key.to_owned(),
+                        file: path.to_path_buf(),
+                    })
+                }
+                Some(problem) => {
+                    return Err(CaseError::NotAFile {
+                        manifest: self.source.clone(),
+                        key: Some(key.to_owned()),
+                        file: path.to_path_buf(),
+                        problem,
+                    })
+                }
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use tailor_core::normalize_chrom;
+use tailor_core::position::parse_position;
 
 use crate::error::{CaseError, Shown};
 use crate::text::{check_width, is_missing, Header, Lines, Separator};
@@ -97,10 +98,6 @@ fn parse(mut lines: Lines) -> Result<Vec<Segment>, CaseError> {
                 )
             })
         };
-        let required = |c: usize, what: &str| -> Result<u64, CaseError> {
-            int(c, what)?
-                .ok_or_else(|| CaseError::line_error(&path, n, name(c), "required value is empty"))
-        };
         let copies = |c: Option<usize>| -> Result<Option<u32>, CaseError> {
             let Some(c) = c else { return Ok(None) };
             match int(c, "a non-negative integer copy number")? {
@@ -124,8 +121,20 @@ fn parse(mut lines: Lines) -> Result<Vec<Segment>, CaseError> {
                 "required value is empty",
             ));
         }
-        let seg_start = required(start, "a non-negative integer position")?;
-        let seg_end = required(end, "a non-negative integer position")?;
+        let position = |c: usize| -> Result<u64, CaseError> {
+            let v = field(c);
+            if is_missing(v) {
+                return Err(CaseError::line_error(
+                    &path,
+                    n,
+                    name(c),
+                    "required value is empty",
+                ));
+            }
+            parse_position(v).map_err(|e| CaseError::line_error(&path, n, name(c), e.to_string()))
+        };
+        let seg_start = position(start)?;
+        let seg_end = position(end)?;
         if seg_end < seg_start {
             return Err(CaseError::line_error(
                 &path,
@@ -211,7 +220,7 @@ mod tests {
             ),
             (
                 "1\t1.5\t5\t1\t1",
-                "s.tsv:2: column `Start`: expected a non-negative integer position, found `1.5`",
+                "s.tsv:2: column `Start`: expected a 1-based position from 1 to 2147483647, found `1.5`",
             ),
             ("1\t1\t5\t-1\t1", "s.tsv:2: column `nMajor`"),
             (

@@ -5,13 +5,13 @@
 //! UTF-8 one at a time so that the error names the line, and `\r\n` endings (files edited
 //! on Windows) are accepted.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
 use crate::error::CaseError;
+use crate::limits::MAX_LINE_BYTES;
 
 /// A reader of text lines that knows the file name and the current line number.
 pub(crate) struct Lines {
@@ -25,12 +25,7 @@ pub(crate) struct Lines {
 impl Lines {
     /// Opens a file (plain or gzip).
     pub(crate) fn open(path: &Path) -> Result<Lines, CaseError> {
-        let file = File::open(path).map_err(|source| CaseError::Io {
-            path: path.to_path_buf(),
-            line: None,
-            source,
-        })?;
-        Lines::from_reader(file, path)
+        Lines::from_reader(crate::limits::open_regular(path)?, path)
     }
 
     /// Wraps any reader (plain or gzip bytes); `path` is only used in error messages.
@@ -66,8 +61,13 @@ impl Lines {
     /// The next line without its line ending, with its 1-based number; `None` at the end.
     pub(crate) fn next_line(&mut self) -> Result<Option<(usize, &str)>, CaseError> {
         self.bytes.clear();
+        // At most one byte past the cap is read, so a file without newlines (binary
+        // data, a corrupt stream) costs the cap, not its whole size.
+        let cap = MAX_LINE_BYTES as u64 + 1;
         let n = self
             .inner
+            .by_ref()
+            .take(cap)
             .read_until(b'\n', &mut self.bytes)
             .map_err(|source| CaseError::Io {
                 path: self.path.clone(),
@@ -78,6 +78,18 @@ impl Lines {
             return Ok(None);
         }
         self.line += 1;
+        if self.bytes.len() > MAX_LINE_BYTES && self.bytes.last() != Some(&b'\n') {
+            return Err(CaseError::line_error(
+                &self.path,
+                self.line,
+                None,
+                format!(
+                    "the line is longer than {} KiB; is this a binary file or a table \
+                     without line breaks?",
+                    MAX_LINE_BYTES >> 10
+                ),
+            ));
+        }
         if self.bytes.last() == Some(&b'\n') {
             self.bytes.pop();
         }

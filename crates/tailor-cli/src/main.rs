@@ -19,6 +19,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args = cli::Cli::parse();
+    // Ctrl-C, SIGTERM (a scheduler's time limit) or SIGHUP while outputs are written:
+    // remove the temporary files, so nothing is left in the output folder, and exit with
+    // the shell's code for a signal. SIGKILL cannot be caught; `sweep_out` cleans up
+    // after it on the next run.
+    let installed = ctrlc::set_handler(|| {
+        tailor_report::remove_live_temp_files();
+        eprintln!("error: interrupted; no output was written");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: cannot install the interrupt handler ({e}); an interrupted run may leave temporary files");
+    }
     let result = match args.command {
         cli::Command::Pgx(a) => pgx_cmd::run(a),
         cli::Command::Somatic(a) => somatic_cmd::run(*a),
@@ -37,5 +49,24 @@ fn main() {
             eprintln!("  caused by: {cause}");
         }
         std::process::exit(2);
+    }
+}
+
+/// Removes temporary files a killed earlier run left in the output folder. A failure to
+/// look is only a warning: the run itself reports any real problem with the folder.
+fn sweep_out(out: &std::path::Path) {
+    if !out.is_dir() {
+        return;
+    }
+    match tailor_report::sweep_stale(out) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "note: removed {n} temporary file(s) left in {} by an interrupted run",
+            out.display()
+        ),
+        Err(e) => eprintln!(
+            "warning: cannot look for leftover temporary files in {}: {e}",
+            out.display()
+        ),
     }
 }

@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Instant;
+use tailor_core::input_file::FileProblem;
 use tailor_core::pgx::{PgxDocument, PGX_SCHEMA_VERSION};
 use tailor_pgx::collect::CollectOptions;
 use tailor_pgx::engine::{EngineOptions, PgxEngine};
@@ -12,9 +13,10 @@ use tailor_report::AtomicFile;
 
 pub(crate) fn run(args: PgxArgs) -> Result<()> {
     let started = Instant::now();
-    for input in &args.inputs {
-        if !input.is_file() {
-            bail!("{}: no such file", input.display());
+    crate::sweep_out(&args.out);
+    for input in args.inputs.iter().chain(&args.outside_calls) {
+        if let Some(problem) = FileProblem::of(&std::fs::metadata(input)) {
+            bail!("{}: {problem}", input.display());
         }
     }
     if args.out.exists() && !args.out.is_dir() {

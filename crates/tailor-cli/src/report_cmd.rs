@@ -9,6 +9,7 @@ use tailor_report::AtomicFile;
 
 pub(crate) fn run(args: ReportArgs) -> Result<()> {
     let started = Instant::now();
+    crate::sweep_out(&args.out);
     let manifest = CaseManifest::from_path(&args.case)?;
     if args.out.exists() && !args.out.is_dir() {
         bail!(

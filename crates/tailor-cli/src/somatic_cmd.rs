@@ -4,6 +4,7 @@ use crate::cli::SomaticArgs;
 use anyhow::{bail, Context, Result};
 use std::time::Instant;
 use tailor_case::CaseManifest;
+use tailor_core::input_file::FileProblem;
 use tailor_core::somatic::{Assembly, SampleType};
 use tailor_onco::engine::{OncoEngine, OncoOptions};
 use tailor_onco::load::{load_case, LoadOptions};
@@ -65,8 +66,8 @@ fn manifest(args: &SomaticArgs) -> Result<CaseManifest> {
         };
     }
     for (what, path) in m.inputs() {
-        if !path.is_file() {
-            bail!("{}: no such file (given as {what})", path.display());
+        if let Some(problem) = FileProblem::of(&std::fs::metadata(path)) {
+            bail!("{}: {problem} (given as {what})", path.display());
         }
     }
     Ok(m)
@@ -74,6 +75,7 @@ fn manifest(args: &SomaticArgs) -> Result<CaseManifest> {
 
 pub(crate) fn run(args: SomaticArgs) -> Result<()> {
     let started = Instant::now();
+    crate::sweep_out(&args.out);
     let m = manifest(&args)?;
     if args.out.exists() && !args.out.is_dir() {
         bail!(

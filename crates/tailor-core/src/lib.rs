@@ -5,9 +5,11 @@
 //! field names are part of Tailor's published, versioned JSON schema.
 
 pub mod chrom;
+pub mod input_file;
 pub mod interpretation;
 pub mod onco;
 pub mod pgx;
+pub mod position;
 pub mod somatic;
 
 pub use chrom::normalize_chrom;

@@ -50,9 +50,10 @@ pub(crate) fn read_header(input: &mut Input) -> FaultResult<Header> {
         ))));
     }
     let l_text = u32::from_le_bytes([head[5], head[6], head[7], head[8]]) as usize;
-    if l_text > MAX_RECORD {
+    if l_text > crate::header::MAX_HEADER_BYTES {
         return Err(Fault::new(ErrorKind::Header(format!(
-            "BCF header claims {l_text} bytes"
+            "BCF header claims {l_text} bytes; at most {} MiB are accepted",
+            crate::header::MAX_HEADER_BYTES >> 20
         ))));
     }
     if !input.ensure(9 + l_text)? {
@@ -174,10 +175,18 @@ impl<'a> RecordParser<'a> {
         let chrom_id = int(0);
         let pos0 = int(4);
         let rlen = int(8);
-        if pos0 < -1 {
-            return Err(invalid(format!("POS {} is negative", i64::from(pos0) + 1)));
-        }
-        let pos = (i64::from(pos0) + 1) as u64;
+        // BCF stores POS 0-based as a 32-bit signed integer; the 1-based value must pass
+        // the same rule as a text VCF's POS.
+        let pos = u64::try_from(i64::from(pos0) + 1)
+            .ok()
+            .and_then(|p| tailor_core::position::check_position(p).ok())
+            .ok_or_else(|| {
+                Fault::new(ErrorKind::InvalidPosition(
+                    tailor_core::position::position_error(
+                        (i64::from(pos0) + 1).to_string().as_bytes(),
+                    ),
+                ))
+            })?;
         let intervals = match self.wanted {
             Wanted::All => None,
             Wanted::Targets(_) => {

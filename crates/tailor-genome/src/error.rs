@@ -49,6 +49,9 @@ pub enum ErrorKind {
     /// The operating system refused a read.
     #[error("cannot read the file: {0}")]
     Io(#[source] std::io::Error),
+    /// The path is not a regular file (missing, a directory, a device).
+    #[error("{0}")]
+    NotAFile(tailor_core::input_file::FileProblem),
     /// The file has no bytes at all.
     #[error("the file is empty; expected a VCF or BCF file")]
     Empty,
@@ -80,9 +83,10 @@ pub enum ErrorKind {
         /// Sample columns in the record.
         found: usize,
     },
-    /// POS is not a whole number.
-    #[error("POS must be a whole number, found {0:?}")]
-    InvalidPosition(String),
+    /// POS is not a position from 1 to 2^31-1 (the one rule of every Tailor reader,
+    /// [`tailor_core::position`]).
+    #[error("POS: {0}")]
+    InvalidPosition(tailor_core::position::PositionError),
     /// A genotype names an allele the record does not have.
     #[error(
         "sample {sample}: genotype {genotype:?} refers to allele {allele} but the record has \
@@ -272,11 +276,11 @@ mod tests {
         let err = Error::new(
             Path::new("in.vcf"),
             Some(Location::Line(12)),
-            ErrorKind::InvalidPosition("abc".into()),
+            ErrorKind::InvalidPosition(tailor_core::position::position_error(b"abc")),
         );
         assert_eq!(
             err.to_string(),
-            "in.vcf: line 12: POS must be a whole number, found \"abc\""
+            "in.vcf: line 12: POS: expected a 1-based position from 1 to 2147483647, found `abc`"
         );
     }
 

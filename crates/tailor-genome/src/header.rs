@@ -173,7 +173,20 @@ pub(crate) struct HeaderBuilder {
     liftover: Option<(String, String)>,
     contigs: Vec<Contig>,
     definitions: Vec<Definition>,
+    /// Header bytes taken so far (lines plus their newlines).
+    bytes: usize,
 }
+
+/// The largest header accepted, in bytes. Real headers are far smaller: a 500,000-sample
+/// biobank VCF has a `#CHROM` line of about 6 MiB and a few hundred KiB of meta lines.
+/// The cap is checked line by line, before a line is parsed, so a hostile header costs at
+/// most this much reading.
+pub const MAX_HEADER_BYTES: usize = 64 << 20;
+
+/// The most sample columns accepted in one file. Above the largest biobank call sets
+/// (UK Biobank, All of Us: about 500,000) with headroom; a header naming more is refused
+/// before any per-sample state is built.
+pub const MAX_SAMPLES: usize = 2_000_000;
 
 const FIXED_COLUMNS: [&str; 8] = [
     "#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
@@ -183,6 +196,14 @@ impl HeaderBuilder {
     /// Takes one line (without its newline); returns the header once `#CHROM` is read.
     pub(crate) fn push(&mut self, line: &[u8], number: u64) -> FaultResult<Option<Header>> {
         let at = |message: String| Fault::at(Location::Line(number), ErrorKind::Header(message));
+        self.bytes = self.bytes.saturating_add(line.len() + 1);
+        if self.bytes > MAX_HEADER_BYTES {
+            return Err(at(format!(
+                "the header is larger than {} MiB; no VCF header is that large (is this \
+                 the right file?)",
+                MAX_HEADER_BYTES >> 20
+            )));
+        }
         let line = std::str::from_utf8(line)
             .map_err(|_| at("the line is not valid UTF-8 text".to_string()))?;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -351,6 +372,15 @@ impl HeaderBuilder {
 
 /// Checks the `#CHROM` line and returns its sample names.
 fn columns(line: &str) -> Result<Vec<String>, String> {
+    // Counted before anything is collected, so the refusal costs one scan of the line.
+    let tabs = memchr_count(line.as_bytes(), b'\t');
+    if tabs > MAX_SAMPLES + FIXED_COLUMNS.len() {
+        return Err(format!(
+            "#CHROM line names {} sample columns; at most {MAX_SAMPLES} are accepted in \
+             one file (split the cohort by sample, e.g. with `bcftools view -S`)",
+            tabs - FIXED_COLUMNS.len()
+        ));
+    }
     let cols: Vec<&str> = line.split('\t').collect();
     for (i, expected) in FIXED_COLUMNS.iter().enumerate() {
         match cols.get(i) {
@@ -393,6 +423,10 @@ fn columns(line: &str) -> Result<Vec<String>, String> {
     Ok(samples)
 }
 
+fn memchr_count(bytes: &[u8], needle: u8) -> usize {
+    bytes.iter().filter(|&&b| b == needle).count()
+}
+
 /// Keeps quoted garbage in messages short.
 pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 60;
@@ -410,6 +444,42 @@ mod tests {
 
     fn parse(text: &str) -> Result<Header, crate::Error> {
         Header::parse(text)
+    }
+
+    #[test]
+    fn too_many_samples_are_refused_before_any_name_is_kept() {
+        // One tab past the cap; names are empty, which would be an error of its own, so
+        // the sample-count message coming first shows the count is checked before the
+        // columns are split and collected.
+        let line = format!("{COLUMNS}\tFORMAT{}", "\t".repeat(MAX_SAMPLES + 1));
+        let err = columns(&line).unwrap_err();
+        assert!(
+            err.contains(&format!("names {} sample columns", MAX_SAMPLES + 1)),
+            "{err}"
+        );
+        let ok = format!("{COLUMNS}\tFORMAT\tA\tB");
+        assert_eq!(columns(&ok).unwrap(), vec!["A", "B"]);
+    }
+
+    #[test]
+    fn header_larger_than_the_cap_stops_at_the_line_that_crosses_it() {
+        let mut builder = HeaderBuilder::default();
+        assert!(builder.push(b"##fileformat=VCFv4.2", 1).unwrap().is_none());
+        let meta = format!("##comment={}", "x".repeat(1 << 20));
+        let mut stopped_at = None;
+        for n in 2..200u64 {
+            if let Err(e) = builder.push(meta.as_bytes(), n) {
+                assert!(
+                    e.kind.to_string().contains("larger than 64 MiB"),
+                    "{}",
+                    e.kind
+                );
+                stopped_at = Some(n);
+                break;
+            }
+        }
+        // Each meta line is a little over 1 MiB, so the 64th (line 65) crosses the cap.
+        assert_eq!(stopped_at, Some(65));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use tailor_core::input_file::FileProblem;
 
 use flate2::read::MultiGzDecoder;
 
@@ -47,16 +48,12 @@ pub(crate) const BCF_MAGIC: [u8; 3] = *b"BCF";
 
 /// Looks at the first bytes (inflating them if compressed) to tell what the file is.
 pub(crate) fn detect(path: &Path) -> FaultResult<Format> {
-    let mut file = File::open(path)?;
     // The reader opens the file again for each pass and seeks in it, which pipes and
     // devices cannot do; say so instead of failing later with "illegal seek".
-    if !file.metadata()?.is_file() {
-        return Err(Fault::new(ErrorKind::NotVariantFile(
-            "not a regular file (directories, pipes and devices cannot be read; write the \
-             data to a file first)"
-                .to_string(),
-        )));
+    if let Some(problem) = FileProblem::of(&std::fs::metadata(path)) {
+        return Err(Fault::new(ErrorKind::NotAFile(problem)));
     }
+    let mut file = File::open(path)?;
     let start = read_prefix(&mut file, 32)?;
     if start.is_empty() {
         return Err(Fault::new(ErrorKind::Empty));
@@ -101,20 +98,38 @@ pub(crate) fn detect(path: &Path) -> FaultResult<Format> {
     ))))
 }
 
-/// Shows the first bytes as text when printable, else as hex.
+/// Names what the first bytes look like without quoting them: the file may be one the
+/// user never meant to hand over (a path followed out of a case folder), so its content
+/// stays out of the message. Known formats are named; anything else is "text" or
+/// "binary data".
 fn describe(bytes: &[u8]) -> String {
-    let head = &bytes[..bytes.len().min(16)];
-    if head.is_empty() {
+    const KNOWN: [(&[u8], &str); 12] = [
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (an Excel or Word file?)"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\x7fELF", "a program (ELF binary)"),
+        (b"BAM\x01", "a BAM alignment file"),
+        (b"CRAM", "a CRAM alignment file"),
+        (b"\xd0\xcf\x11\xe0", "an old Office document"),
+        (b"<", "HTML or XML"),
+        (b"{", "JSON"),
+        (b">", "FASTA sequence"),
+        (b"Hugo_Symbol", "a MAF table (give it as --maf)"),
+        (b"@", "FASTQ reads or a SAM header"),
+    ];
+    if bytes.is_empty() {
         return "nothing (no data)".to_string();
     }
-    if head
+    if let Some((_, name)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return format!("what looks like {name}");
+    }
+    let texty = bytes
         .iter()
-        .all(|b| b.is_ascii_graphic() || *b == b' ' || *b == b'\t' || *b == b'\n')
-    {
-        format!("{:?}", String::from_utf8_lossy(head))
+        .all(|b| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if texty {
+        "text that is not a VCF header".to_string()
     } else {
-        let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
-        format!("bytes {}", hex.join(" "))
+        "binary data".to_string()
     }
 }
 
@@ -345,14 +360,23 @@ mod tests {
         let f = write(&[0x7f, b'E', b'L', b'F', 0, 1, 2]);
         let err = detect(f.path()).unwrap_err();
         assert!(matches!(err.kind, ErrorKind::NotVariantFile(_)));
-        assert!(err.kind.to_string().contains("7f 45 4c 46"), "{}", err.kind);
+        assert!(err.kind.to_string().contains("ELF binary"), "{}", err.kind);
+        // The content itself is never quoted: the file may not be the user's to show.
+        let f = write(b"root:x:0:0:root:/root:/bin/sh\n");
+        let shown = detect(f.path()).unwrap_err().kind.to_string();
+        assert!(shown.contains("text that is not a VCF header"), "{shown}");
+        assert!(!shown.contains("root"), "{shown}");
         let dir = tempfile::tempdir().unwrap();
         let err = detect(dir.path()).unwrap_err();
+        assert_eq!(err.kind.to_string(), "is a directory, not a file");
+        let err = detect(Path::new("/dev/null")).unwrap_err();
         assert!(
-            err.kind.to_string().contains("regular file"),
+            err.kind.to_string().starts_with("is not a regular file"),
             "{}",
             err.kind
         );
+        let err = detect(&dir.path().join("absent.vcf")).unwrap_err();
+        assert_eq!(err.kind.to_string(), "no such file");
         let f = write(&gzip(b"hello world, not a vcf"));
         let err = detect(f.path()).unwrap_err();
         assert!(

@@ -41,7 +41,10 @@ mod targets;
 mod vcf;
 
 pub use error::{Error, ErrorKind, Location};
-pub use header::{BuildGuess, Contig, Definition, DefinitionKind, GenomeBuild, Header};
+pub use header::{
+    BuildGuess, Contig, Definition, DefinitionKind, GenomeBuild, Header, MAX_HEADER_BYTES,
+    MAX_SAMPLES,
+};
 pub use input::{Compression, FileKind, Format};
 pub use reader::{ReadStats, ReaderOptions, SampleSelection, VariantReader};
 pub use site::{Filter, FormatValues, Genotype, Site};

@@ -145,9 +145,9 @@ impl<'a> LineParser<'a> {
             Some(i) => &line[cursor..cursor + i],
             None => return Err(too_few(2)),
         };
-        let pos = parse_u64(pos_bytes).ok_or_else(|| {
+        let pos = tailor_core::position::parse_position_bytes(pos_bytes).ok_or_else(|| {
             Fault::new(ErrorKind::InvalidPosition(
-                String::from_utf8_lossy(pos_bytes).into_owned(),
+                tailor_core::position::position_error(pos_bytes),
             ))
         })?;
         if let Some(intervals) = intervals {

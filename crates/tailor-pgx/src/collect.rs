@@ -221,7 +221,12 @@ pub fn collect(
         .collect();
     let mut samples: Vec<String> = Vec::new();
     let mut sample_ix: HashMap<String, usize> = HashMap::new();
-    // calls[gene][sample][locus], grown as samples appear.
+    // Every sample name in the inputs, wanted or not, for the unknown-sample message.
+    let mut in_files: Vec<String> = Vec::new();
+    // calls[gene][sample][locus]. Rows are added only once a file has a record at a
+    // definition position (and at the end), so memory follows what was read, not the
+    // number of samples a header claims: a header of 100,000 names with no records
+    // costs the names and nothing per gene.
     let mut calls: Vec<Vec<Vec<Option<LocusGenotype>>>> = vec![Vec::new(); models.len()];
     let mut seen: Vec<Vec<Vec<bool>>> = vec![Vec::new(); models.len()];
     let mut notes: HashMap<(usize, usize, usize), Vec<LocusNote>> = HashMap::new();
@@ -247,6 +252,9 @@ pub fn collect(
         // unknown name is reported once, across all inputs).
         let mut file_to_run: Vec<Option<usize>> = Vec::with_capacity(reader.samples().len());
         for name in reader.samples() {
+            if options.samples.is_some() && in_files.len() < AVAILABLE_SHOWN + 1 {
+                in_files.push(name.clone());
+            }
             let wanted = match &selection {
                 SampleSelection::All => true,
                 SampleSelection::Named(list) => {
@@ -264,14 +272,11 @@ pub fn collect(
             }
             let ix = *sample_ix.entry(name.clone()).or_insert_with(|| {
                 samples.push(name.clone());
-                for (g, m) in models.iter().enumerate() {
-                    calls[g].push(vec![None; m.loci.len()]);
-                    seen[g].push(vec![false; m.loci.len()]);
-                }
                 samples.len() - 1
             });
             file_to_run.push(Some(ix));
         }
+        let run_samples = samples.len();
 
         let mut on_site = |site: &Site| {
             let chrom = normalize_chrom(&site.chrom);
@@ -279,6 +284,7 @@ pub fn collect(
             if ref_block {
                 // A reference block covers every definition locus inside it.
                 for &(g, l) in index.within(chrom, site.pos, site.end) {
+                    grow_rows(models, run_samples, &mut calls, &mut seen);
                     any_locus = true;
                     present[g][l] = true;
                     apply_ref_block(site, g, l, &file_to_run, &mut calls, &mut seen);
@@ -289,6 +295,7 @@ pub fn collect(
             if hits.is_empty() {
                 return;
             }
+            grow_rows(models, run_samples, &mut calls, &mut seen);
             any_locus = true;
             for &(g, l) in hits {
                 present[g][l] = true;
@@ -350,12 +357,7 @@ pub fn collect(
             if !found_requested[k] {
                 return Err(CollectError::UnknownSample {
                     sample: name.clone(),
-                    available: samples
-                        .iter()
-                        .take(10)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    available: list_available(&in_files),
                 });
             }
         }
@@ -371,6 +373,7 @@ pub fn collect(
         });
     }
 
+    grow_rows(models, samples.len(), &mut calls, &mut seen);
     if options.absent_is_reference {
         for (g, per_sample) in seen.iter().enumerate() {
             // A gene with no definition position in any input gives no sign that the
@@ -462,6 +465,42 @@ fn record_call(gt: &tailor_genome::Genotype, ids: &[AlleleId]) -> RecordCall {
         phased: gt.phased && n >= 2,
         phase_set: gt.phase_set,
     })
+}
+
+/// How many sample names an unknown-sample error lists.
+const AVAILABLE_SHOWN: usize = 20;
+
+fn list_available(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none; the inputs have no sample columns".to_string();
+    }
+    let mut text = names
+        .iter()
+        .take(AVAILABLE_SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > AVAILABLE_SHOWN {
+        text.push_str(", ...");
+    }
+    text
+}
+
+/// Adds empty rows for samples that have none yet (all genes at once, so
+/// `calls[g].len()` is the same for every gene).
+fn grow_rows(
+    models: &[GeneModel],
+    samples: usize,
+    calls: &mut [Vec<Vec<Option<LocusGenotype>>>],
+    seen: &mut [Vec<Vec<bool>>],
+) {
+    if calls.first().is_none_or(|c| c.len() >= samples) {
+        return;
+    }
+    for (g, m) in models.iter().enumerate() {
+        calls[g].resize_with(samples, || vec![None; m.loci.len()]);
+        seen[g].resize_with(samples, || vec![false; m.loci.len()]);
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -34,4 +34,4 @@ pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, Wr
     ])
 }
 
-pub use atomic::{write_atomic, AtomicFile, WriteError};
+pub use atomic::{remove_live_temp_files, sweep_stale, write_atomic, AtomicFile, WriteError};

@@ -255,15 +255,22 @@ fn binary_garbage_and_invalid_utf8() {
 }
 
 #[test]
-fn missing_file_is_an_io_error_naming_it() {
-    let p = Path::new("/nonexistent/dir/calls.maf");
-    for (_, _, read) in readers() {
-        assert_names(&read(p).unwrap_err(), p, ": cannot read", "missing");
+fn missing_directory_and_device_paths_are_each_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = Path::new("/nonexistent/dir/calls.maf");
+    let cases: [(&Path, &str); 3] = [
+        (missing, ": no such file"),
+        (dir.path(), ": is a directory, not a file"),
+        (Path::new("/dev/null"), ": is not a regular file"),
+    ];
+    for (p, said) in cases {
+        for (_, _, read) in readers() {
+            assert_names(&read(p).unwrap_err(), p, said, "path");
+        }
+        let e = CaseManifest::from_path(p).unwrap_err();
+        assert!(
+            e.to_string().starts_with(&format!("{}{said}", p.display())),
+            "{e}"
+        );
     }
-    let e = CaseManifest::from_path(Path::new("/nonexistent/case.yaml")).unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("/nonexistent/case.yaml: cannot read"),
-        "{e}"
-    );
 }

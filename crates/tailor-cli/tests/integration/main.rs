@@ -4,5 +4,6 @@
 //! change links one binary instead of one per file (see docs/development.md).
 
 mod common;
+mod hardening;
 mod pgx_cli;
 mod somatic_cli;

@@ -420,7 +420,7 @@ fn record_errors_name_the_line() {
         (
             "pos.vcf",
             "chr1\t2x\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n",
-            "POS must be a whole number",
+            "POS: expected a 1-based position from 1 to 2147483647, found `2x`",
             "InvalidPosition",
         ),
         (
