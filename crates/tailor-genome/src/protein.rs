@@ -345,10 +345,19 @@ impl Parser<'_> {
         Some(value)
     }
 
-    /// `*2`, `Ter2`, `X2`, `*?` after `fs`/`ext`, or `-5` for an N-terminal extension.
-    fn tail(&mut self) -> Result<Option<String>, String> {
+    /// `*2`, `Ter2`, `X2`, `*?` after `fs`/`ext`, or, where `upstream` allows it (an
+    /// extension), `-5` for an N-terminal extension. A frameshift's new stop always lies
+    /// downstream, so `fs-5` is refused rather than kept in a form `short` cannot write
+    /// back.
+    fn tail(&mut self, upstream: bool) -> Result<Option<String>, String> {
         if self.rest.is_empty() {
             return Ok(None);
+        }
+        if !upstream && self.rest.starts_with('-') {
+            return Err(format!(
+                "a frameshift's new stop is written `*N` or `*?`, found {:?}",
+                self.rest
+            ));
         }
         if let Some(rest) = self.rest.strip_prefix('-') {
             self.rest = rest;
@@ -480,7 +489,7 @@ impl Parser<'_> {
         }
         if self.eat("fs") {
             change.kind = K::Frameshift;
-            change.tail = self.tail()?;
+            change.tail = self.tail(false)?;
             return self.done().map(|()| change);
         }
         if self.eat("ext") {
@@ -494,7 +503,7 @@ impl Parser<'_> {
         if self.eat("fs") {
             change.kind = K::Frameshift;
             change.alt.push(alt);
-            change.tail = self.tail()?;
+            change.tail = self.tail(false)?;
             return self.done().map(|()| change);
         }
         if self.eat("ext") {
@@ -525,7 +534,7 @@ impl Parser<'_> {
         } else {
             return Err("only a stop codon or Met1 can be extended".to_string());
         };
-        change.tail = self.tail()?;
+        change.tail = self.tail(true)?;
         if change.tail.is_none() {
             change.tail = Some("?".to_string());
         }
@@ -765,6 +774,22 @@ mod tests {
                 Ok(c) if bad == "p.Val600" => assert_eq!(c.kind, K::Synonymous),
                 Ok(c) => panic!("{bad:?} parsed as {c:?}"),
             }
+        }
+    }
+
+    /// Found by the `protein` fuzz target: `A61Lfs-2772` parsed as a frameshift whose
+    /// short form `A61Lfs*-2772` did not parse back. Only an extension reaches upstream.
+    #[test]
+    fn a_frameshift_stop_is_never_upstream() {
+        for bad in ["A61Lfs-2772", "p.L189Cfs-2", "p.Leu189fs-5"] {
+            let e = parse_protein(bad).unwrap_err().to_string();
+            assert!(e.contains("new stop"), "{bad}: {e}");
+        }
+        assert_eq!(short("p.Met1ext-5"), "M1ext-5");
+        assert_eq!(short("p.L189Cfs*2"), "L189Cfs*2");
+        for text in ["p.Met1ext-5", "p.L189Cfs*2", "p.*757Lext*?"] {
+            let once = short(text);
+            assert_eq!(short(&once), once, "{text}");
         }
     }
 }
