@@ -4,7 +4,7 @@ use crate::cli::ReportArgs;
 use anyhow::{bail, Context, Result};
 use std::time::Instant;
 use tailor_case::CaseManifest;
-use tailor_interpret::{interpret_case, InterpretOptions};
+use tailor_interpret::{interpret_manifest, Engines, InterpretOptions};
 use tailor_report::AtomicFile;
 
 pub(crate) fn run(args: ReportArgs) -> Result<()> {
@@ -18,8 +18,9 @@ pub(crate) fn run(args: ReportArgs) -> Result<()> {
         );
     }
     let kb = crate::kb_cmd::load(&args.knowledge)?;
+    let engines = Engines::new(std::sync::Arc::new(kb))?;
     let loaded = Instant::now();
-    let interpretation = interpret_case(&manifest, &kb, &InterpretOptions::default())?;
+    let interpretation = interpret_manifest(&manifest, &engines, &InterpretOptions::default())?;
     let interpreted = Instant::now();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
@@ -37,7 +38,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<()> {
     }
     if std::env::var_os("TAILOR_TIMINGS").is_some() {
         eprintln!(
-            "timings: knowledge {:.3} s, interpretation {:.3} s, rendering+writing {:.3} s",
+            "timings: knowledge and engines {:.3} s, interpretation {:.3} s, rendering+writing {:.3} s",
             (loaded - started).as_secs_f64(),
             (interpreted - loaded).as_secs_f64(),
             interpreted.elapsed().as_secs_f64()
@@ -51,6 +52,6 @@ pub(crate) fn run(args: ReportArgs) -> Result<()> {
         eprintln!("({:.2} s)", started.elapsed().as_secs_f64());
     }
     std::mem::forget(interpretation);
-    std::mem::forget(kb);
+    std::mem::forget(engines);
     Ok(())
 }

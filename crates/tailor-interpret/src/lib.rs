@@ -20,6 +20,9 @@ use tailor_onco::load::{load_case, LoadOptions};
 use tailor_pgx::collect::CollectOptions;
 use tailor_pgx::engine::{EngineOptions, PgxEngine};
 
+mod engines;
+pub use engines::Engines;
+
 /// Why a case could not be interpreted. Messages name the file and what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum InterpretError {
@@ -61,30 +64,69 @@ fn has_somatic(m: &CaseManifest) -> bool {
         || m.biomarkers.is_some()
 }
 
-/// Interprets one case.
+/// Interprets one case, building the engines for this call only.
+///
+/// Convenient for a single case; a caller that interprets more than one (a server, a
+/// batch) builds [`Engines`] once and calls [`interpret_manifest`], which skips the
+/// per-call compilation of gene models and oncology indexes.
 pub fn interpret_case(
     manifest: &CaseManifest,
     kb: &KnowledgeBase,
     options: &InterpretOptions,
 ) -> Result<Interpretation, InterpretError> {
     let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
-    if !has_somatic(manifest) && !germline {
-        return Err(InterpretError::NoInput);
-    }
-    let somatic = if has_somatic(manifest) {
-        let engine = OncoEngine::new(kb.onco(), OncoOptions::default());
-        if let Some(code) = &manifest.tumor_type {
-            engine.resolve_tumor_type(code)?;
-        }
-        let case = load_case(manifest, &engine, kb.transcripts()?, &options.load)?;
-        Some(engine.interpret(&case, kb.provenance())?)
+    let pgx = if germline {
+        Some(PgxEngine::new(kb.pgx()).map_err(|e| InterpretError::Pgx(e.to_string()))?)
     } else {
         None
     };
-    let pgx = if germline {
-        Some(run_pgx(manifest, kb)?)
-    } else {
-        None
+    let onco = has_somatic(manifest).then(|| OncoEngine::new(kb.onco(), OncoOptions::default()));
+    interpret_with(manifest, kb, pgx.as_ref(), onco.as_ref(), options)
+}
+
+/// Interprets one case with engines built once ([`Engines::new`]) and shared across
+/// calls and threads. Gives the same [`Interpretation`] as [`interpret_case`].
+pub fn interpret_manifest(
+    manifest: &CaseManifest,
+    engines: &Engines,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
+    interpret_with(
+        manifest,
+        engines.kb(),
+        Some(engines.pgx()),
+        Some(engines.onco()),
+        options,
+    )
+}
+
+/// The one interpretation path behind both entry points. An engine is needed only for
+/// its part of the case: `pgx` when the case has germline inputs, `onco` when it has
+/// somatic ones.
+fn interpret_with(
+    manifest: &CaseManifest,
+    kb: &KnowledgeBase,
+    pgx_engine: Option<&PgxEngine<'_>>,
+    onco_engine: Option<&OncoEngine<'_>>,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
+    let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
+    if !has_somatic(manifest) && !germline {
+        return Err(InterpretError::NoInput);
+    }
+    let somatic = match onco_engine {
+        Some(engine) if has_somatic(manifest) => {
+            if let Some(code) = &manifest.tumor_type {
+                engine.resolve_tumor_type(code)?;
+            }
+            let case = load_case(manifest, engine, kb.transcripts()?, &options.load)?;
+            Some(engine.interpret(&case, kb.provenance())?)
+        }
+        _ => None,
+    };
+    let pgx = match pgx_engine {
+        Some(engine) if germline => Some(run_pgx(manifest, engine)?),
+        _ => None,
     };
 
     let medications: Vec<String> = manifest
@@ -150,7 +192,7 @@ pub fn interpret_case(
     })
 }
 
-fn run_pgx(manifest: &CaseManifest, kb: &KnowledgeBase) -> Result<PgxPart, InterpretError> {
+fn run_pgx(manifest: &CaseManifest, engine: &PgxEngine<'_>) -> Result<PgxPart, InterpretError> {
     let g = &manifest.germline;
     let Some(vcf) = &g.vcf else {
         return Err(InterpretError::Pgx(
@@ -162,7 +204,6 @@ fn run_pgx(manifest: &CaseManifest, kb: &KnowledgeBase) -> Result<PgxPart, Inter
             .map_err(|e| InterpretError::Pgx(e.to_string()))?,
         None => Vec::new(),
     };
-    let engine = PgxEngine::new(kb.pgx()).map_err(|e| InterpretError::Pgx(e.to_string()))?;
     let options = EngineOptions {
         collect: CollectOptions {
             samples: g.sample.clone().map(|s| vec![s]),

@@ -83,3 +83,39 @@ fn no_actionable_case_says_so_in_every_format() {
         );
     }
 }
+
+/// Engines built once and shared by threads give, for every example, exactly the
+/// interpretation of the one-shot path (the snapshots above), however often they are
+/// reused.
+#[test]
+fn shared_engines_give_the_one_shot_interpretation_from_every_thread() {
+    let engines =
+        tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).expect("engines build");
+    let options = InterpretOptions {
+        generated_at: Some("2026-11-22T00:00:00Z".into()),
+        ..InterpretOptions::default()
+    };
+    let names = ["colorectal", "lung-biomarkers", "no-actionable"];
+    let expected: Vec<String> = names
+        .iter()
+        .map(|n| serde_json::to_string(&example(n)).unwrap())
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                for (name, want) in names.iter().zip(&expected) {
+                    let manifest = CaseManifest::from_path(&PathBuf::from(format!(
+                        "../../examples/{name}/case.yaml"
+                    )))
+                    .unwrap();
+                    for _ in 0..2 {
+                        let got =
+                            tailor_interpret::interpret_manifest(&manifest, &engines, &options)
+                                .expect("interprets");
+                        assert_eq!(&serde_json::to_string(&got).unwrap(), want, "{name}");
+                    }
+                }
+            });
+        }
+    });
+}

@@ -22,7 +22,7 @@
 use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
 use crate::engine::OncoEngine;
 use crate::tmb::{self, Regions};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tailor_case::cna::CnaCall;
 use tailor_case::{CaseError, CaseManifest};
@@ -322,39 +322,60 @@ fn segment_calls(
     transcripts: &TranscriptModel,
     amp_min_copies: u32,
 ) -> Vec<CopyNumberCall> {
-    // gene -> (min total, max total, lines)
-    let mut genes: BTreeMap<&str, (u32, u32, Vec<usize>)> = BTreeMap::new();
+    // Segments cover whole chromosome arms, so this visits every gene of the genome
+    // (about 19,000) once or more per case. Per gene only the lowest total copy number is
+    // kept, in a hash map; the segment lines are kept flat and gathered only for the
+    // genes that are called, and the calls are sorted by gene at the end.
+    let mut slot_of: HashMap<&str, usize> = HashMap::new();
+    let mut genes: Vec<(&str, u32)> = Vec::new();
+    let mut hits: Vec<(usize, usize)> = Vec::new();
     for seg in segments {
         let start = u32::try_from(seg.start).unwrap_or(u32::MAX);
         let end = u32::try_from(seg.end).unwrap_or(u32::MAX);
         for g in transcripts.genes_overlapping(&seg.chrom, start, end) {
-            let e = genes
-                .entry(g.symbol.as_str())
-                .or_insert((u32::MAX, 0, Vec::new()));
-            e.0 = e.0.min(seg.total);
-            e.1 = e.1.max(seg.total);
-            e.2.push(seg.line);
+            let slot = *slot_of.entry(g.symbol.as_str()).or_insert_with(|| {
+                genes.push((g.symbol.as_str(), u32::MAX));
+                genes.len() - 1
+            });
+            genes[slot].1 = genes[slot].1.min(seg.total);
+            hits.push((slot, seg.line));
         }
     }
     // A gene only partly covered by segments: its uncovered part has unknown copy number,
     // so "every overlapping segment" is what the call can honestly say.
-    let mut calls = Vec::new();
-    for (gene, (min, _max, lines)) in genes {
-        let state = if min == 0 {
-            CopyNumberState::HomozygousDeletion
+    let state_of = |min: u32| {
+        if min == 0 {
+            Some(CopyNumberState::HomozygousDeletion)
         } else if min >= amp_min_copies {
-            CopyNumberState::Amplification
+            Some(CopyNumberState::Amplification)
         } else {
-            continue;
-        };
-        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        calls.push(CopyNumberCall {
-            gene: gene.to_string(),
-            state,
-            copies: Some(f64::from(min)),
-            record: format!("{}:{}", cited(path), lines.join(",")),
-        });
+            None
+        }
+    };
+    let mut lines: HashMap<usize, Vec<String>> = genes
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, min))| state_of(*min).is_some())
+        .map(|(slot, _)| (slot, Vec::new()))
+        .collect();
+    for (slot, line) in hits {
+        if let Some(list) = lines.get_mut(&slot) {
+            list.push(line.to_string());
+        }
     }
+    let mut calls: Vec<CopyNumberCall> = lines
+        .into_iter()
+        .filter_map(|(slot, lines)| {
+            let (gene, min) = genes[slot];
+            Some(CopyNumberCall {
+                gene: gene.to_string(),
+                state: state_of(min)?,
+                copies: Some(f64::from(min)),
+                record: format!("{}:{}", cited(path), lines.join(",")),
+            })
+        })
+        .collect();
+    calls.sort_by(|a, b| a.gene.cmp(&b.gene));
     calls
 }
 

@@ -13,6 +13,7 @@ use crate::matcher::{
 use crate::model::{GeneModel, ModelError};
 use crate::outside_call::OutsideCall;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tailor_core::pgx::{
     AbsentPositions, CallSource, DiplotypeCall, DrugRecommendation, GeneCall, HaplotypeCall,
     PgxSampleResult, PositionReport,
@@ -99,21 +100,40 @@ pub enum EngineError {
 }
 
 /// The compiled gene models of a knowledge base.
+///
+/// The models are shared (`Arc`): compiling them is the costly part of building an
+/// engine, so a long-lived caller (a server, a cohort run) compiles them once with
+/// [`compile_models`] and makes engines from them with [`PgxEngine::with_models`] at no
+/// cost per request.
 #[derive(Debug, Clone)]
 pub struct PgxEngine<'kb> {
     kb: &'kb tailor_kb::pgx::PgxKnowledge,
-    models: Vec<GeneModel>,
+    models: Arc<[GeneModel]>,
+}
+
+/// Compiles every gene definition of the knowledge base, in gene order.
+pub fn compile_models(kb: &tailor_kb::pgx::PgxKnowledge) -> Result<Arc<[GeneModel]>, ModelError> {
+    let mut models = Vec::new();
+    for def in kb.definitions() {
+        models.push(GeneModel::from_definition(def, kb.exemption(&def.gene))?);
+    }
+    models.sort_by(|a, b| a.gene.cmp(&b.gene));
+    Ok(models.into())
 }
 
 impl<'kb> PgxEngine<'kb> {
     /// Compiles every gene definition of the knowledge base.
     pub fn new(kb: &'kb tailor_kb::pgx::PgxKnowledge) -> Result<Self, ModelError> {
-        let mut models = Vec::new();
-        for def in kb.definitions() {
-            models.push(GeneModel::from_definition(def, kb.exemption(&def.gene))?);
-        }
-        models.sort_by(|a, b| a.gene.cmp(&b.gene));
-        Ok(Self { kb, models })
+        Ok(Self {
+            kb,
+            models: compile_models(kb)?,
+        })
+    }
+
+    /// An engine over models already compiled from the same knowledge base by
+    /// [`compile_models`]; models of another knowledge base give wrong calls.
+    pub fn with_models(kb: &'kb tailor_kb::pgx::PgxKnowledge, models: Arc<[GeneModel]>) -> Self {
+        Self { kb, models }
     }
 
     /// The gene models, in gene order.

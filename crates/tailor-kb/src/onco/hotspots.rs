@@ -8,7 +8,9 @@
 use super::table::Table;
 use crate::Error;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Which analysis called the hotspot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,9 +105,21 @@ pub struct HotspotCounts {
 }
 
 /// All hotspots, sorted by (gene, kind, start) for binary-search lookup.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Hotspots {
     spots: Vec<Hotspot>,
+    /// Each gene's range in `spots`, built on first use. The somatic engine asks for a
+    /// gene's hotspots several times per variant; a binary search over all 6,910 rows
+    /// compared gene names about 26 times per question and was about a tenth of a case's
+    /// interpretation time.
+    #[serde(skip)]
+    by_gene: OnceLock<HashMap<String, (usize, usize)>>,
+}
+
+impl PartialEq for Hotspots {
+    fn eq(&self, other: &Self) -> bool {
+        self.spots == other.spots
+    }
 }
 
 fn parse_counts(s: &str) -> Option<Vec<(String, u32)>> {
@@ -131,7 +145,28 @@ impl Hotspots {
         spots.sort_by(|a, b| {
             (&a.gene, a.kind, a.start, a.end).cmp(&(&b.gene, b.kind, b.start, b.end))
         });
-        Self { spots }
+        Self {
+            spots,
+            by_gene: OnceLock::new(),
+        }
+    }
+
+    /// A gene's hotspots (all kinds), through the per-gene index.
+    fn gene_spots(&self, gene: &str) -> &[Hotspot] {
+        let index = self.by_gene.get_or_init(|| {
+            let mut index: HashMap<String, (usize, usize)> = HashMap::new();
+            for (i, h) in self.spots.iter().enumerate() {
+                index
+                    .entry(h.gene.clone())
+                    .and_modify(|range| range.1 = i + 1)
+                    .or_insert((i, i + 1));
+            }
+            index
+        });
+        index
+            .get(gene)
+            .and_then(|&(lo, hi)| self.spots.get(lo..hi))
+            .unwrap_or(&[])
     }
 
     /// Reads the genome-nexus hotspots TSV.
@@ -200,13 +235,10 @@ impl Hotspots {
     }
 
     fn of_kind(&self, gene: &str, kind: HotspotKind) -> &[Hotspot] {
-        let lo = self
-            .spots
-            .partition_point(|h| (h.gene.as_str(), h.kind) < (gene, kind));
-        let hi = self
-            .spots
-            .partition_point(|h| (h.gene.as_str(), h.kind) <= (gene, kind));
-        self.spots.get(lo..hi).unwrap_or(&[])
+        let spots = self.gene_spots(gene);
+        let lo = spots.partition_point(|h| h.kind < kind);
+        let hi = spots.partition_point(|h| h.kind <= kind);
+        spots.get(lo..hi).unwrap_or(&[])
     }
 
     fn residue_of_kind(&self, gene: &str, kind: HotspotKind, position: u32) -> Option<&Hotspot> {
@@ -260,9 +292,7 @@ impl Hotspots {
 
     /// Every hotspot of a gene, sorted by kind then position.
     pub fn of_gene(&self, gene: &str) -> &[Hotspot] {
-        let lo = self.spots.partition_point(|h| h.gene.as_str() < gene);
-        let hi = self.spots.partition_point(|h| h.gene.as_str() <= gene);
-        self.spots.get(lo..hi).unwrap_or(&[])
+        self.gene_spots(gene)
     }
 
     /// Every hotspot.
