@@ -308,6 +308,27 @@ impl CaseManifest {
         Ok(case)
     }
 
+    /// Reads a manifest from any reader (an uploaded part, bytes in memory) with the
+    /// size, encoding and depth limits of [`CaseManifest::from_path`], and parses it
+    /// without resolving paths or checking files: the file entries stay as written, for a
+    /// caller that maps them to bytes itself (a server maps them to uploaded parts and
+    /// never to its own file system). `source` names the input in errors.
+    ///
+    /// ```
+    /// use tailor_case::CaseManifest;
+    /// let yaml = "patient: P1\ntumor_type: COAD\nsomatic:\n  vcf: tumour.vcf.gz\n";
+    /// let case = CaseManifest::from_reader(yaml.as_bytes(), "case.yaml".as_ref())?;
+    /// assert_eq!(case.somatic.vcf.as_deref(), Some("tumour.vcf.gz".as_ref()));
+    /// # Ok::<(), tailor_case::CaseError>(())
+    /// ```
+    pub fn from_reader(
+        reader: impl std::io::Read,
+        source: &Path,
+    ) -> Result<CaseManifest, CaseError> {
+        let text = crate::limits::read_yaml(reader, source)?;
+        CaseManifest::parse_yaml(&text, source)
+    }
+
     /// Parses manifest text without resolving paths or checking files (what the YAML says).
     pub fn parse_yaml(text: &str, source: &Path) -> Result<CaseManifest, CaseError> {
         if text.trim().is_empty() {

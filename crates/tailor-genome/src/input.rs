@@ -5,8 +5,9 @@
 //! would either fail confusingly or, worse, read garbage.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::{BufReader, Cursor, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
 use tailor_core::input_file::FileProblem;
 
 use flate2::read::MultiGzDecoder;
@@ -43,18 +44,73 @@ pub struct Format {
     pub compression: Compression,
 }
 
+/// Where a reader's bytes come from: a file on disk, or bytes already in memory (an
+/// upload, a test, a part of a larger document). The reader reads its input more than
+/// once (header, then records), so it keeps the origin and opens it again per pass.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
+    /// A regular file.
+    File(PathBuf),
+    /// Bytes held in memory; shared, so a second pass copies nothing.
+    Memory(Arc<[u8]>),
+}
+
+/// An opened origin: a file, or a cursor over the shared bytes.
+pub(crate) enum Opened {
+    File(File),
+    Memory(Cursor<Arc<[u8]>>),
+}
+
+impl Read for Opened {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Opened::File(f) => f.read(buf),
+            Opened::Memory(c) => c.read(buf),
+        }
+    }
+}
+
+impl std::io::Seek for Opened {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Opened::File(f) => f.seek(pos),
+            Opened::Memory(c) => c.seek(pos),
+        }
+    }
+}
+
+impl Origin {
+    /// Opens the bytes from the start.
+    pub(crate) fn open(&self) -> std::io::Result<Opened> {
+        Ok(match self {
+            Origin::File(path) => Opened::File(File::open(path)?),
+            Origin::Memory(bytes) => Opened::Memory(Cursor::new(Arc::clone(bytes))),
+        })
+    }
+
+    /// The size in bytes.
+    pub(crate) fn len(&self) -> std::io::Result<u64> {
+        match self {
+            Origin::File(path) => Ok(std::fs::metadata(path)?.len()),
+            Origin::Memory(bytes) => Ok(bytes.len() as u64),
+        }
+    }
+}
+
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 pub(crate) const BCF_MAGIC: [u8; 3] = *b"BCF";
 
 /// Looks at the first bytes (inflating them if compressed) to tell what the file is.
-pub(crate) fn detect(path: &Path) -> FaultResult<Format> {
+pub(crate) fn detect(origin: &Origin) -> FaultResult<Format> {
     // The reader opens the file again for each pass and seeks in it, which pipes and
     // devices cannot do; say so instead of failing later with "illegal seek".
-    if let Some(problem) = FileProblem::of(&std::fs::metadata(path)) {
-        return Err(Fault::new(ErrorKind::NotAFile(problem)));
+    if let Origin::File(path) = origin {
+        if let Some(problem) = FileProblem::of(&std::fs::metadata(path)) {
+            return Err(Fault::new(ErrorKind::NotAFile(problem)));
+        }
     }
-    let mut file = File::open(path)?;
-    let start = read_prefix(&mut file, 32)?;
+    let mut opened = origin.open()?;
+    let start = read_prefix(&mut opened, 32)?;
     if start.is_empty() {
         return Err(Fault::new(ErrorKind::Empty));
     }
@@ -70,7 +126,7 @@ pub(crate) fn detect(path: &Path) -> FaultResult<Format> {
     let content = if compression == Compression::None {
         start
     } else {
-        let mut input = Input::new(Source::open(path, compression, 0)?);
+        let mut input = Input::new(Source::open(origin, compression, 0)?);
         input.ensure(16)?;
         input.data()[input.position()..].to_vec()
     };
@@ -133,7 +189,7 @@ fn describe(bytes: &[u8]) -> String {
     }
 }
 
-fn read_prefix(file: &mut File, n: usize) -> FaultResult<Vec<u8>> {
+fn read_prefix(file: &mut impl Read, n: usize) -> FaultResult<Vec<u8>> {
     let mut buf = Vec::with_capacity(n);
     file.by_ref().take(n as u64).read_to_end(&mut buf)?;
     Ok(buf)
@@ -141,8 +197,8 @@ fn read_prefix(file: &mut File, n: usize) -> FaultResult<Vec<u8>> {
 
 /// The bytes of a file front to back, decompressed.
 pub(crate) enum Source {
-    Plain(File),
-    Gzip(Box<MultiGzDecoder<BufReader<File>>>),
+    Plain(Opened),
+    Gzip(Box<MultiGzDecoder<BufReader<Opened>>>),
     Bgzf(bgzf::Stream),
 }
 
@@ -162,9 +218,13 @@ pub(crate) fn line_too_long() -> Fault {
 }
 
 impl Source {
-    /// Opens `path` for reading from the start; `threads` inflating workers for BGZF.
-    pub(crate) fn open(path: &Path, compression: Compression, threads: usize) -> FaultResult<Self> {
-        let file = File::open(path)?;
+    /// Opens `origin` for reading from the start; `threads` inflating workers for BGZF.
+    pub(crate) fn open(
+        origin: &Origin,
+        compression: Compression,
+        threads: usize,
+    ) -> FaultResult<Self> {
+        let file = origin.open()?;
         Ok(match compression {
             Compression::None => Source::Plain(file),
             Compression::Gzip => Source::Gzip(Box::new(MultiGzDecoder::new(
@@ -311,6 +371,11 @@ impl Input {
 mod tests {
     use super::*;
     use std::io::Write;
+    use std::path::Path;
+
+    fn file(path: impl AsRef<Path>) -> Origin {
+        Origin::File(path.as_ref().to_path_buf())
+    }
 
     fn write(bytes: &[u8]) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
@@ -345,7 +410,7 @@ mod tests {
         ];
         for (bytes, kind, compression) in cases {
             let f = write(&bytes);
-            let format = detect(f.path()).unwrap();
+            let format = detect(&file(f.path())).unwrap();
             assert_eq!(format, Format { kind, compression });
         }
     }
@@ -354,31 +419,31 @@ mod tests {
     fn rejects_empty_and_garbage() {
         let f = write(b"");
         assert!(matches!(
-            detect(f.path()).unwrap_err().kind,
+            detect(&file(f.path())).unwrap_err().kind,
             ErrorKind::Empty
         ));
         let f = write(&[0x7f, b'E', b'L', b'F', 0, 1, 2]);
-        let err = detect(f.path()).unwrap_err();
+        let err = detect(&file(f.path())).unwrap_err();
         assert!(matches!(err.kind, ErrorKind::NotVariantFile(_)));
         assert!(err.kind.to_string().contains("ELF binary"), "{}", err.kind);
         // The content itself is never quoted: the file may not be the user's to show.
         let f = write(b"root:x:0:0:root:/root:/bin/sh\n");
-        let shown = detect(f.path()).unwrap_err().kind.to_string();
+        let shown = detect(&file(f.path())).unwrap_err().kind.to_string();
         assert!(shown.contains("text that is not a VCF header"), "{shown}");
         assert!(!shown.contains("root"), "{shown}");
         let dir = tempfile::tempdir().unwrap();
-        let err = detect(dir.path()).unwrap_err();
+        let err = detect(&file(dir.path())).unwrap_err();
         assert_eq!(err.kind.to_string(), "is a directory, not a file");
-        let err = detect(Path::new("/dev/null")).unwrap_err();
+        let err = detect(&file(Path::new("/dev/null"))).unwrap_err();
         assert!(
             err.kind.to_string().starts_with("is not a regular file"),
             "{}",
             err.kind
         );
-        let err = detect(&dir.path().join("absent.vcf")).unwrap_err();
+        let err = detect(&file(dir.path().join("absent.vcf"))).unwrap_err();
         assert_eq!(err.kind.to_string(), "no such file");
         let f = write(&gzip(b"hello world, not a vcf"));
-        let err = detect(f.path()).unwrap_err();
+        let err = detect(&file(f.path())).unwrap_err();
         assert!(
             err.kind.to_string().contains("decompressed data"),
             "{}",
@@ -393,7 +458,7 @@ mod tests {
             .collect();
         let gz = gzip(&text);
         let f = write(&gz[..gz.len() - 10]);
-        let mut input = Input::new(Source::open(f.path(), Compression::Gzip, 0).unwrap());
+        let mut input = Input::new(Source::open(&file(f.path()), Compression::Gzip, 0).unwrap());
         let err = loop {
             match input.line() {
                 Ok(Some(_)) => continue,
@@ -413,7 +478,7 @@ mod tests {
         let mut bytes = gzip(b"a\nb\n");
         bytes.extend(gzip(b"c\n"));
         let f = write(&bytes);
-        let mut input = Input::new(Source::open(f.path(), Compression::Gzip, 0).unwrap());
+        let mut input = Input::new(Source::open(&file(f.path()), Compression::Gzip, 0).unwrap());
         let mut lines = Vec::new();
         while let Some((s, e)) = input.line().unwrap() {
             lines.push(input.data()[s..e].to_vec());
@@ -424,7 +489,7 @@ mod tests {
     #[test]
     fn last_line_without_newline_is_returned() {
         let f = write(b"x\ny");
-        let mut input = Input::new(Source::open(f.path(), Compression::None, 0).unwrap());
+        let mut input = Input::new(Source::open(&file(f.path()), Compression::None, 0).unwrap());
         assert_eq!(input.line().unwrap(), Some((0, 1)));
         let (s, e) = input.line().unwrap().unwrap();
         assert_eq!(&input.data()[s..e], b"y");

@@ -17,7 +17,7 @@ use crate::bgzf;
 use crate::error::{Error, ErrorKind, Fault, FaultResult, Location};
 use crate::header::{GenomeBuild, Header, HeaderBuilder};
 use crate::index::{self, Index};
-use crate::input::{self, Compression, FileKind, Format, Input, Source};
+use crate::input::{self, Compression, FileKind, Format, Input, Origin, Source};
 use crate::site::Site;
 use crate::targets::{TargetIndex, Targets, Wanted};
 use crate::vcf::LineParser;
@@ -41,7 +41,10 @@ const THREADED_FROM_BYTES: u64 = 4 << 20;
 /// ```
 #[derive(Debug)]
 pub struct VariantReader {
+    /// The name errors and results give the input: the file's path, or the name a caller
+    /// gave bytes held in memory.
     path: PathBuf,
+    origin: Origin,
     format: Format,
     header: Header,
     selection: Selection,
@@ -60,20 +63,66 @@ impl VariantReader {
     /// beside the file when `options.use_index` (an index older than the file is ignored:
     /// it may point to the wrong places).
     pub fn open(path: &Path, options: &ReaderOptions) -> Result<Self, Error> {
-        Self::open_inner(path, options).map_err(|f| f.with_path(path))
+        Self::open_inner(path, Origin::File(path.to_path_buf()), options)
+            .map_err(|f| f.with_path(path))
     }
 
-    fn open_inner(path: &Path, options: &ReaderOptions) -> FaultResult<Self> {
-        let format = input::detect(path)?;
-        if format.compression == Compression::Bgzf && !bgzf::has_eof_marker(&mut File::open(path)?)?
-        {
+    /// Reads a VCF or BCF held in memory (an upload, a part of a request), plain, gzip or
+    /// BGZF, detected from the bytes as for a file. `name` stands for the input in errors
+    /// and results (a file name, never a path on the server). No index is used: the bytes
+    /// are streamed, which gives the same records as an indexed read.
+    ///
+    /// ```
+    /// use tailor_genome::{ReaderOptions, VariantReader};
+    /// let vcf = b"##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n\
+    ///     #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+    ///     chr1\t100\t.\tA\tG\t.\tPASS\t.\n";
+    /// let mut reader =
+    ///     VariantReader::from_bytes("upload.vcf", vcf.to_vec(), &ReaderOptions::default())?;
+    /// let mut positions = Vec::new();
+    /// reader.read_all(|site| positions.push(site.pos))?;
+    /// assert_eq!(positions, [100]);
+    /// # Ok::<(), tailor_genome::Error>(())
+    /// ```
+    pub fn from_bytes(
+        name: &str,
+        bytes: impl Into<std::sync::Arc<[u8]>>,
+        options: &ReaderOptions,
+    ) -> Result<Self, Error> {
+        let path = Path::new(name);
+        let options = ReaderOptions {
+            use_index: false,
+            ..options.clone()
+        };
+        Self::open_inner(path, Origin::Memory(bytes.into()), &options)
+            .map_err(|f| f.with_path(path))
+    }
+
+    /// Reads a VCF or BCF from any reader (a request body, a decompressing stream): the
+    /// bytes are read into memory first, because reading takes more than one pass. As
+    /// [`VariantReader::from_bytes`] otherwise.
+    pub fn from_reader(
+        name: &str,
+        mut reader: impl std::io::Read,
+        options: &ReaderOptions,
+    ) -> Result<Self, Error> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Fault::from(e).with_path(Path::new(name)))?;
+        Self::from_bytes(name, bytes, options)
+    }
+
+    fn open_inner(path: &Path, origin: Origin, options: &ReaderOptions) -> FaultResult<Self> {
+        let format = input::detect(&origin)?;
+        if format.compression == Compression::Bgzf && !bgzf::has_eof_marker(&mut origin.open()?)? {
             return Err(Fault::new(ErrorKind::Truncated(
                 "the BGZF end-of-file marker is missing, so data was cut off (an interrupted \
                  copy or download?)"
                     .to_string(),
             )));
         }
-        let mut input = Input::new(Source::open(path, format.compression, 0)?);
+        let mut input = Input::new(Source::open(&origin, format.compression, 0)?);
         let header = match format.kind {
             FileKind::Vcf => read_vcf_header(&mut input)?,
             FileKind::Bcf => bcf::read_header(&mut input)?,
@@ -90,15 +139,16 @@ impl VariantReader {
             FileKind::Vcf => None,
         };
         let (selection, samples) = Selection::resolve(&header, &options.samples)?;
-        let (index, index_problem) = if options.use_index && format.compression == Compression::Bgzf
-        {
-            load_index(path, format.kind == FileKind::Bcf)?
-        } else {
-            (None, None)
+        let (index, index_problem) = match &origin {
+            Origin::File(file) if options.use_index && format.compression == Compression::Bgzf => {
+                load_index(file, format.kind == FileKind::Bcf)?
+            }
+            _ => (None, None),
         };
-        let size = std::fs::metadata(path)?.len();
+        let size = origin.len()?;
         Ok(Self {
             path: path.to_path_buf(),
+            origin,
             format,
             header,
             selection,
@@ -177,9 +227,12 @@ impl VariantReader {
     }
 
     fn read(&mut self, wanted: Wanted<'_>, f: impl FnMut(&Site)) -> FaultResult<ReadStats> {
-        if let (Some(index), Wanted::Targets(targets)) = (&self.index, wanted) {
+        // An index is only ever loaded for a file (see `open_inner`).
+        if let (Some(index), Wanted::Targets(targets), Origin::File(file)) =
+            (&self.index, wanted, &self.origin)
+        {
             let chunks = self.index_chunks(index, targets);
-            let mut cursor = bgzf::Cursor::new(File::open(&self.path)?)?;
+            let mut cursor = bgzf::Cursor::new(File::open(file)?)?;
             // Check every place the index sends us before reading anything, so that a
             // mismatched index can be set aside without having reported records twice.
             let mut mismatch = None;
@@ -202,7 +255,7 @@ impl VariantReader {
                 }
             }
         }
-        let source = Source::open(&self.path, self.format.compression, self.threads)?;
+        let source = Source::open(&self.origin, self.format.compression, self.threads)?;
         let input = Input::new(source);
         match self.format.kind {
             FileKind::Vcf => self.stream_vcf(input, wanted, f),

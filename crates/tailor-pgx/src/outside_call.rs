@@ -7,6 +7,7 @@
 //! A diplotype may repeat the gene in its alleles (`CYP2D6*3/CYP2D6*4`) and HLA
 //! alleles may carry their locus letter (`A*02:01/*03:01`); both are stripped.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One outside call.
@@ -44,20 +45,65 @@ pub struct OutsideCallError {
     pub message: String,
 }
 
+/// The largest outside-call file accepted. One line per gene: a real file is well under
+/// 4 KiB, so anything near this is the wrong file, and it is refused before it is read
+/// whole.
+pub const MAX_OUTSIDE_CALL_BYTES: u64 = 1 << 20;
+
 /// Reads an outside-call file.
 pub fn read_outside_calls(path: &Path) -> Result<Vec<OutsideCall>, OutsideCallError> {
-    let bytes = std::fs::read(path).map_err(|e| OutsideCallError {
+    let file_error = |message: String| OutsideCallError {
         path: path.to_path_buf(),
         line: 0,
-        message: format!("cannot read the file: {e}"),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| OutsideCallError {
-        path: path.to_path_buf(),
+        message,
+    };
+    if let Some(problem) = tailor_core::input_file::FileProblem::of(&std::fs::metadata(path)) {
+        return Err(file_error(problem.to_string()));
+    }
+    let file =
+        std::fs::File::open(path).map_err(|e| file_error(format!("cannot read the file: {e}")))?;
+    read_outside_calls_from(file, path)
+}
+
+/// Reads outside calls from any reader (bytes held in memory, an uploaded part);
+/// `source` names the input in errors.
+///
+/// ```
+/// use tailor_pgx::outside_call::read_outside_calls_from;
+/// let text = "CYP2D6\t*1/*4\nHLA-B\t*57:01/*08:01\n";
+/// let calls = read_outside_calls_from(text.as_bytes(), "calls.tsv".as_ref())?;
+/// assert_eq!(calls[0].diplotype_label().as_deref(), Some("*1/*4"));
+/// # Ok::<(), tailor_pgx::outside_call::OutsideCallError>(())
+/// ```
+pub fn read_outside_calls_from(
+    reader: impl std::io::Read,
+    source: &Path,
+) -> Result<Vec<OutsideCall>, OutsideCallError> {
+    let file_error = |message: String| OutsideCallError {
+        path: source.to_path_buf(),
         line: 0,
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        message,
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_OUTSIDE_CALL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| file_error(format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > MAX_OUTSIDE_CALL_BYTES {
+        return Err(file_error(format!(
+            "larger than {} KiB; an outside-call file has one short line per gene (is this \
+             the right file?)",
+            MAX_OUTSIDE_CALL_BYTES >> 10
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        file_error(format!(
+            "not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     parse_outside_calls(&text).map_err(|(line, message)| OutsideCallError {
-        path: path.to_path_buf(),
+        path: source.to_path_buf(),
         line,
         message,
     })
@@ -188,5 +234,22 @@ mod tests {
         assert_eq!(parse_outside_calls("CYP2C9\t\t\tabc\n").unwrap_err().0, 1);
         assert_eq!(parse_outside_calls("a\tb\tc\td\te\n").unwrap_err().0, 1);
         assert_eq!(parse_outside_calls("CYP 2D6\t*1/*1\n").unwrap_err().0, 1);
+    }
+
+    #[test]
+    fn a_reader_and_a_file_give_the_same_calls_and_size_is_capped() {
+        let text = "# from a CYP2D6 caller\nCYP2D6\tCYP2D6*1/CYP2D6*4\nHLA-B\t*57:01/*08:01\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.tsv");
+        std::fs::write(&path, text).unwrap();
+        let from_file = read_outside_calls(&path).unwrap();
+        let from_reader = read_outside_calls_from(text.as_bytes(), Path::new("calls.tsv")).unwrap();
+        assert_eq!(from_file, from_reader);
+        assert_eq!(from_reader.len(), 2);
+        let big = vec![b'#'; MAX_OUTSIDE_CALL_BYTES as usize + 1];
+        let err = read_outside_calls_from(&big[..], Path::new("big.tsv")).unwrap_err();
+        assert!(err.to_string().contains("larger than 1024 KiB"), "{err}");
+        let err = read_outside_calls(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 mod common;
 mod fixtures;
 mod fixtures_somatic;
+mod from_bytes;
 mod mutations;
 mod protein_maf;
 mod real_data;
