@@ -25,6 +25,7 @@ pub mod fusion;
 pub mod limits;
 pub mod maf;
 pub mod manifest;
+pub mod resolve;
 pub mod segments;
 mod text;
 

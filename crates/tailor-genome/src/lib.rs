@@ -46,7 +46,7 @@ pub use header::{
     MAX_SAMPLES,
 };
 pub use input::{Compression, FileKind, Format};
-pub use reader::{ReadStats, ReaderOptions, SampleSelection, VariantReader};
+pub use reader::{ReadStats, ReaderOptions, SampleSelection, VariantInput, VariantReader};
 pub use site::{Filter, FormatValues, Genotype, Site};
 pub use tailor_core::normalize_chrom;
 pub use targets::Targets;

@@ -26,6 +26,49 @@ use crate::vcf::LineParser;
 /// starting workers.
 const THREADED_FROM_BYTES: u64 = 4 << 20;
 
+/// One variant input: a file on disk, or bytes held in memory under a display name (an
+/// uploaded part). Engines take these so that a server never writes an upload to disk.
+#[derive(Debug, Clone)]
+pub enum VariantInput {
+    /// A VCF/BCF file, read in place (with its index, when one is beside it).
+    File(PathBuf),
+    /// VCF/BCF bytes; `name` stands for them in errors and results.
+    Bytes {
+        /// The display name (a file name).
+        name: PathBuf,
+        /// The bytes, shared.
+        bytes: std::sync::Arc<[u8]>,
+    },
+}
+
+impl VariantInput {
+    /// The path or display name.
+    pub fn name(&self) -> &Path {
+        match self {
+            VariantInput::File(path) => path,
+            VariantInput::Bytes { name, .. } => name,
+        }
+    }
+
+    /// Opens a reader over the input.
+    pub fn open(&self, options: &ReaderOptions) -> Result<VariantReader, Error> {
+        match self {
+            VariantInput::File(path) => VariantReader::open(path, options),
+            VariantInput::Bytes { name, bytes } => VariantReader::from_bytes(
+                &name.display().to_string(),
+                std::sync::Arc::clone(bytes),
+                options,
+            ),
+        }
+    }
+}
+
+impl From<PathBuf> for VariantInput {
+    fn from(path: PathBuf) -> Self {
+        VariantInput::File(path)
+    }
+}
+
 /// Reads variant records overlapping target positions from a VCF or BCF file.
 ///
 /// ```no_run

@@ -7,6 +7,7 @@
 
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use tailor_case::resolve::{DiskResolver, Resolved, Resolver};
 use tailor_case::CaseManifest;
 use tailor_core::interpretation::{
     CaseDetails, ClinicianInfo, Interpretation, Limitation, MedicationAlert, PgxPart, SpecimenInfo,
@@ -14,9 +15,10 @@ use tailor_core::interpretation::{
 };
 use tailor_core::onco::{Effect, SomaticDocument};
 use tailor_core::pgx::PgxSampleResult;
+use tailor_genome::VariantInput;
 use tailor_kb::KnowledgeBase;
 use tailor_onco::engine::{OncoEngine, OncoOptions};
-use tailor_onco::load::{load_case, LoadOptions};
+use tailor_onco::load::{load_case_with, LoadOptions};
 use tailor_pgx::collect::CollectOptions;
 use tailor_pgx::engine::{EngineOptions, PgxEngine};
 
@@ -32,6 +34,10 @@ pub enum InterpretError {
     /// The somatic case as a whole is wrong (tumour type, purity).
     #[error(transparent)]
     Somatic(#[from] tailor_onco::engine::OncoError),
+    /// A file entry of the case could not be resolved or read (a germline entry with no
+    /// uploaded part, a missing file).
+    #[error(transparent)]
+    Input(#[from] tailor_case::CaseError),
     /// The germline part failed.
     #[error("germline pharmacogenomics: {0}")]
     Pgx(String),
@@ -81,7 +87,14 @@ pub fn interpret_case(
         None
     };
     let onco = has_somatic(manifest).then(|| OncoEngine::new(kb.onco(), OncoOptions::default()));
-    interpret_with(manifest, kb, pgx.as_ref(), onco.as_ref(), options)
+    interpret_with(
+        manifest,
+        &DiskResolver,
+        kb,
+        pgx.as_ref(),
+        onco.as_ref(),
+        options,
+    )
 }
 
 /// Interprets one case with engines built once ([`Engines::new`]) and shared across
@@ -91,8 +104,21 @@ pub fn interpret_manifest(
     engines: &Engines,
     options: &InterpretOptions,
 ) -> Result<Interpretation, InterpretError> {
+    interpret_manifest_with(manifest, &DiskResolver, engines, options)
+}
+
+/// As [`interpret_manifest`], with every file entry of the manifest read through
+/// `resolver`: [`tailor_case::resolve::MemoryResolver`] for uploaded parts held in
+/// memory, so that nothing is read from (or written to) disk.
+pub fn interpret_manifest_with(
+    manifest: &CaseManifest,
+    resolver: &dyn Resolver,
+    engines: &Engines,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
     interpret_with(
         manifest,
+        resolver,
         engines.kb(),
         Some(engines.pgx()),
         Some(engines.onco()),
@@ -105,6 +131,7 @@ pub fn interpret_manifest(
 /// somatic ones.
 fn interpret_with(
     manifest: &CaseManifest,
+    resolver: &dyn Resolver,
     kb: &KnowledgeBase,
     pgx_engine: Option<&PgxEngine<'_>>,
     onco_engine: Option<&OncoEngine<'_>>,
@@ -119,13 +146,14 @@ fn interpret_with(
             if let Some(code) = &manifest.tumor_type {
                 engine.resolve_tumor_type(code)?;
             }
-            let case = load_case(manifest, engine, kb.transcripts()?, &options.load)?;
+            let case =
+                load_case_with(manifest, resolver, engine, kb.transcripts()?, &options.load)?;
             Some(engine.interpret(&case, kb.provenance())?)
         }
         _ => None,
     };
     let pgx = match pgx_engine {
-        Some(engine) if germline => Some(run_pgx(manifest, engine)?),
+        Some(engine) if germline => Some(run_pgx(manifest, resolver, engine)?),
         _ => None,
     };
 
@@ -192,7 +220,11 @@ fn interpret_with(
     })
 }
 
-fn run_pgx(manifest: &CaseManifest, engine: &PgxEngine<'_>) -> Result<PgxPart, InterpretError> {
+fn run_pgx(
+    manifest: &CaseManifest,
+    resolver: &dyn Resolver,
+    engine: &PgxEngine<'_>,
+) -> Result<PgxPart, InterpretError> {
     let g = &manifest.germline;
     let Some(vcf) = &g.vcf else {
         return Err(InterpretError::Pgx(
@@ -200,9 +232,21 @@ fn run_pgx(manifest: &CaseManifest, engine: &PgxEngine<'_>) -> Result<PgxPart, I
         ));
     };
     let outside = match &g.outside_calls {
-        Some(p) => tailor_pgx::outside_call::read_outside_calls(p)
-            .map_err(|e| InterpretError::Pgx(e.to_string()))?,
+        Some(p) => match resolver.resolve(p)? {
+            Resolved::File(path) => tailor_pgx::outside_call::read_outside_calls(&path),
+            Resolved::Bytes(bytes) => {
+                tailor_pgx::outside_call::read_outside_calls_from(&bytes[..], p)
+            }
+        }
+        .map_err(|e| InterpretError::Pgx(e.to_string()))?,
         None => Vec::new(),
+    };
+    let vcf_input = match resolver.resolve(vcf)? {
+        Resolved::File(path) => VariantInput::File(path),
+        Resolved::Bytes(bytes) => VariantInput::Bytes {
+            name: vcf.clone(),
+            bytes,
+        },
     };
     let options = EngineOptions {
         collect: CollectOptions {
@@ -217,7 +261,7 @@ fn run_pgx(manifest: &CaseManifest, engine: &PgxEngine<'_>) -> Result<PgxPart, I
     };
     let inputs: Vec<PathBuf> = vec![vcf.clone()];
     let mut run = engine
-        .run(&inputs, &outside, &options, |_| {})
+        .run_inputs(std::slice::from_ref(&vcf_input), &outside, &options, |_| {})
         .map_err(|e| InterpretError::Pgx(e.to_string()))?;
     if run.samples.len() != 1 {
         let names: Vec<&str> = run.samples.iter().map(|s| s.sample.as_str()).collect();

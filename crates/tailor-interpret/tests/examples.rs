@@ -119,3 +119,56 @@ fn shared_engines_give_the_one_shot_interpretation_from_every_thread() {
         }
     });
 }
+
+/// The bundled colorectal case from bytes held in memory: the manifest and every file it
+/// names are byte buffers, read through a resolver that refuses anything it was not
+/// given (so nothing can come from disk). The interpretation equals the one read from
+/// disk, but for the report id, which still hashes the manifest's file paths (issue 23
+/// moves it to the content).
+#[test]
+fn colorectal_case_from_memory_equals_the_case_from_disk() {
+    use tailor_case::resolve::MemoryResolver;
+    let folder = PathBuf::from("../../examples/colorectal");
+    let yaml = std::fs::read(folder.join("case.yaml")).unwrap();
+    let manifest = CaseManifest::from_reader(&yaml[..], "case.yaml".as_ref()).unwrap();
+    let mut parts = MemoryResolver::new();
+    let entries = [
+        manifest.somatic.vcf.clone(),
+        manifest.somatic.segments.clone(),
+        manifest.somatic.fusions.clone(),
+        manifest.germline.vcf.clone(),
+        manifest.germline.outside_calls.clone(),
+    ];
+    for entry in entries.into_iter().flatten() {
+        let bytes = std::fs::read(folder.join(&entry)).unwrap();
+        parts.insert(entry, bytes);
+    }
+    let engines = tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let options = InterpretOptions {
+        generated_at: Some("2026-11-22T00:00:00Z".into()),
+        ..InterpretOptions::default()
+    };
+    let from_memory =
+        tailor_interpret::interpret_manifest_with(&manifest, &parts, &engines, &options)
+            .expect("interprets from memory");
+    let mut from_disk = example("colorectal");
+    assert_ne!(from_memory.report_id, "");
+    from_disk.report_id = from_memory.report_id.clone();
+    assert_eq!(
+        serde_json::to_value(&from_memory).unwrap(),
+        serde_json::to_value(&from_disk).unwrap()
+    );
+    assert!(from_memory.somatic.as_ref().is_some_and(|s| s.actionable));
+
+    // An entry without an uploaded part is refused by name, and nothing is read from disk.
+    let mut partial = MemoryResolver::new();
+    partial.insert(
+        manifest.somatic.vcf.clone().unwrap(),
+        std::fs::read(folder.join(manifest.somatic.vcf.as_ref().unwrap())).unwrap(),
+    );
+    let err = tailor_interpret::interpret_manifest_with(&manifest, &partial, &engines, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("T001-COAD.grch38.cna.tsv"), "{err}");
+    assert!(err.contains("no uploaded file"), "{err}");
+}

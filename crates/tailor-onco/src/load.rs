@@ -25,6 +25,7 @@ use crate::tmb::{self, Regions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tailor_case::cna::CnaCall;
+use tailor_case::resolve::{DiskResolver, Resolved, Resolver};
 use tailor_case::{CaseError, CaseManifest};
 use tailor_core::normalize_chrom;
 use tailor_core::onco::{AnnotationSource, SomaticInput, UnannotatedVariant};
@@ -69,9 +70,52 @@ impl Default for LoadOptions {
     }
 }
 
-/// Reads every somatic input of the manifest into a [`SomaticCase`].
+/// Reads every somatic input of the manifest from disk into a [`SomaticCase`].
 pub fn load_case(
     manifest: &CaseManifest,
+    engine: &OncoEngine<'_>,
+    transcripts: &TranscriptModel,
+    options: &LoadOptions,
+) -> Result<SomaticCase, LoadError> {
+    load_case_with(manifest, &DiskResolver, engine, transcripts, options)
+}
+
+/// Reads the bytes of one entry through `from_reader`, or the file through `from_path`
+/// (which keeps each reader's own file handling: regular-file checks, gzip by magic).
+fn read_entry<T>(
+    resolved: &Resolved,
+    entry: &Path,
+    from_path: impl FnOnce(&Path) -> Result<T, CaseError>,
+    from_reader: impl FnOnce(std::io::Cursor<std::sync::Arc<[u8]>>, &Path) -> Result<T, CaseError>,
+) -> Result<T, CaseError> {
+    match resolved {
+        Resolved::File(path) => from_path(path),
+        Resolved::Bytes(bytes) => from_reader(std::io::Cursor::new(bytes.clone()), entry),
+    }
+}
+
+/// Opens a VCF/BCF entry: in place for a file (so an index beside it can be used), from
+/// memory for bytes.
+fn open_variants(
+    resolved: &Resolved,
+    entry: &Path,
+    options: &ReaderOptions,
+) -> Result<VariantReader, tailor_genome::Error> {
+    match resolved {
+        Resolved::File(path) => VariantReader::open(path, options),
+        Resolved::Bytes(bytes) => VariantReader::from_bytes(
+            &entry.display().to_string(),
+            std::sync::Arc::clone(bytes),
+            options,
+        ),
+    }
+}
+
+/// Reads every somatic input of the manifest into a [`SomaticCase`], each file entry
+/// through `resolver` (disk paths on the command line, uploaded parts in a server).
+pub fn load_case_with(
+    manifest: &CaseManifest,
+    resolver: &dyn Resolver,
     engine: &OncoEngine<'_>,
     transcripts: &TranscriptModel,
     options: &LoadOptions,
@@ -103,7 +147,10 @@ pub fn load_case(
         );
     }
     let panel = match &s.panel_bed {
-        Some(bed) => Some(read_bed(bed)?),
+        Some(bed) => Some(match resolver.resolve(bed)? {
+            Resolved::File(path) => read_bed(&path)?,
+            Resolved::Bytes(bytes) => parse_bed(bed, bytes.to_vec())?,
+        }),
         None => None,
     };
     let panel_size = s
@@ -113,6 +160,7 @@ pub fn load_case(
     if let Some(vcf) = &s.vcf {
         let counted = read_vcf(
             vcf,
+            &resolver.resolve(vcf)?,
             manifest,
             engine,
             transcripts,
@@ -124,6 +172,7 @@ pub fn load_case(
     if let Some(maf) = &s.maf {
         let counted = read_maf(
             maf,
+            &resolver.resolve(maf)?,
             manifest,
             engine,
             transcripts,
@@ -136,7 +185,13 @@ pub fn load_case(
         case.computed_tmb = tmb::compute(counted, Some(size), tmb::TMB_HIGH);
     }
     if let Some(cna) = &s.cna {
-        let calls = tailor_case::cna::read_gene_cna(cna, s.tumor_sample.as_deref())?;
+        let sample = s.tumor_sample.as_deref();
+        let calls = read_entry(
+            &resolver.resolve(cna)?,
+            cna,
+            |p| tailor_case::cna::read_gene_cna(p, sample),
+            |r, src| tailor_case::cna::read_gene_cna_from(r, src, sample),
+        )?;
         let n = calls.len() as u64;
         let mut used = 0;
         for c in calls {
@@ -158,7 +213,12 @@ pub fn load_case(
         case.inputs.push(input("cna", cna, n, used));
     }
     if let Some(seg) = &s.segments {
-        let segments = tailor_case::segments::read_segments(seg)?;
+        let segments = read_entry(
+            &resolver.resolve(seg)?,
+            seg,
+            tailor_case::segments::read_segments,
+            tailor_case::segments::read_segments_from,
+        )?;
         let n = segments.len() as u64;
         if case.assembly == Assembly::GRCh37 {
             case.inputs.push(input("segments", seg, n, 0));
@@ -180,7 +240,12 @@ pub fn load_case(
         }
     }
     if let Some(fus) = &s.fusions {
-        let fusions = tailor_case::fusion::read_fusions(fus)?;
+        let fusions = read_entry(
+            &resolver.resolve(fus)?,
+            fus,
+            tailor_case::fusion::read_fusions,
+            tailor_case::fusion::read_fusions_from,
+        )?;
         let n = fusions.len() as u64;
         for f in fusions {
             case.fusions.push(FusionCall {
@@ -195,7 +260,13 @@ pub fn load_case(
     }
     let mut biomarkers = Biomarkers::default();
     if let Some(path) = &s.biomarkers {
-        biomarkers = tailor_case::biomarkers::read_biomarkers(path)?;
+        let format = tailor_case::biomarkers::BiomarkerFormat::from_path(path);
+        biomarkers = read_entry(
+            &resolver.resolve(path)?,
+            path,
+            tailor_case::biomarkers::read_biomarkers,
+            |r, src| tailor_case::biomarkers::read_biomarkers_from(r, src, format),
+        )?;
         case.inputs.push(input("biomarkers", path, 1, 1));
     }
     if let Some(inline) = &manifest.biomarkers {
@@ -270,6 +341,11 @@ pub fn read_bed(path: &Path) -> Result<Regions, LoadError> {
         path: path.to_path_buf(),
         message: format!("cannot read the panel BED: {e}"),
     })?;
+    parse_bed(path, text)
+}
+
+/// Parses panel BED bytes; `path` names them in errors.
+fn parse_bed(path: &Path, text: Vec<u8>) -> Result<Regions, LoadError> {
     let text = String::from_utf8(text).map_err(|_| LoadError::Input {
         path: path.to_path_buf(),
         message: "the panel BED is not UTF-8 text".into(),
@@ -489,6 +565,7 @@ struct VafSource {
 
 fn read_vcf(
     path: &Path,
+    resolved: &Resolved,
     manifest: &CaseManifest,
     engine: &OncoEngine<'_>,
     transcripts: &TranscriptModel,
@@ -497,7 +574,8 @@ fn read_vcf(
 ) -> Result<u64, LoadError> {
     let s = &manifest.somatic;
     // Sample choice needs the header first.
-    let probe = VariantReader::open(
+    let probe = open_variants(
+        resolved,
         path,
         &ReaderOptions {
             use_index: false,
@@ -626,7 +704,8 @@ fn read_vcf(
         format_keys.push(k.clone());
     }
     let schema = AnnotationSchema::from_header(&header);
-    let mut reader = VariantReader::open(
+    let mut reader = open_variants(
+        resolved,
         path,
         &ReaderOptions {
             samples: match &sample {
@@ -808,13 +887,19 @@ fn depth_of(site: &tailor_genome::Site, src: &VafSource) -> Option<u32> {
 
 fn read_maf(
     path: &Path,
+    resolved: &Resolved,
     manifest: &CaseManifest,
     engine: &OncoEngine<'_>,
     transcripts: &TranscriptModel,
     panel: Option<&Regions>,
     case: &mut SomaticCase,
 ) -> Result<u64, LoadError> {
-    let table = tailor_case::maf::read_maf(path)?;
+    let table = read_entry(
+        resolved,
+        path,
+        tailor_case::maf::read_maf,
+        tailor_case::maf::read_maf_from,
+    )?;
     let sample = match (&manifest.somatic.tumor_sample, table.samples.len()) {
         (Some(name), _) => {
             if !table.samples.contains(name) {

@@ -9,7 +9,7 @@ use crate::model::GeneModel;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tailor_core::normalize_chrom;
-use tailor_genome::{Filter, ReaderOptions, SampleSelection, Site, Targets, VariantReader};
+use tailor_genome::{Filter, ReaderOptions, SampleSelection, Site, Targets, VariantInput};
 
 /// How inputs are read.
 #[derive(Debug, Clone, Default)]
@@ -202,10 +202,22 @@ enum RecordCall {
     Missing,
 }
 
-/// Reads every input and returns genotypes at every definition locus.
+/// Reads every input file and returns genotypes at every definition locus.
 pub fn collect(
     models: &[GeneModel],
     inputs: &[PathBuf],
+    options: &CollectOptions,
+    progress: impl FnMut(&Path),
+) -> Result<CollectedGenotypes, CollectError> {
+    let inputs: Vec<VariantInput> = inputs.iter().cloned().map(VariantInput::from).collect();
+    collect_inputs(models, &inputs, options, progress)
+}
+
+/// Reads every input, files or bytes in memory, and returns genotypes at every
+/// definition locus.
+pub fn collect_inputs(
+    models: &[GeneModel],
+    inputs: &[VariantInput],
     options: &CollectOptions,
     mut progress: impl FnMut(&Path),
 ) -> Result<CollectedGenotypes, CollectError> {
@@ -240,14 +252,15 @@ pub fn collect(
     };
     let mut found_requested = vec![false; options.samples.as_ref().map_or(0, Vec::len)];
 
-    for path in inputs {
+    for input in inputs {
+        let path = input.name();
         progress(path);
         let reader_opts = ReaderOptions {
             samples: SampleSelection::All,
             use_index: options.use_index,
             ..ReaderOptions::default()
         };
-        let mut reader = VariantReader::open(path, &reader_opts)?;
+        let mut reader = input.open(&reader_opts)?;
         // Map this file's samples onto the run's samples (selection applied here so an
         // unknown name is reported once, across all inputs).
         let mut file_to_run: Vec<Option<usize>> = Vec::with_capacity(reader.samples().len());
@@ -343,7 +356,7 @@ pub fn collect(
         };
         let stats = reader.read_targets(&targets, &mut on_site)?;
         files.push(FileRead {
-            path: path.clone(),
+            path: path.to_path_buf(),
             samples: file_to_run.iter().flatten().count(),
             records_scanned: stats.records_scanned,
             records_matched: stats.records_matched,
@@ -367,7 +380,7 @@ pub fn collect(
             loci: index.len,
             files: inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| p.name().display().to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
         });

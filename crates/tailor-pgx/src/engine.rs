@@ -5,7 +5,7 @@
 //! and warnings, replaces genes called outside Tailor, then adds phenotypes and drug
 //! recommendations. Samples are independent, so they are spread over the cores.
 
-use crate::collect::{collect, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
+use crate::collect::{collect_inputs, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
 use crate::genotype::LocusGenotype;
 use crate::matcher::{
     diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason,
@@ -18,6 +18,7 @@ use tailor_core::pgx::{
     AbsentPositions, CallSource, DiplotypeCall, DrugRecommendation, GeneCall, HaplotypeCall,
     PgxSampleResult, PositionReport,
 };
+use tailor_genome::VariantInput;
 
 /// The result of a run.
 #[derive(Debug, Clone)]
@@ -141,7 +142,7 @@ impl<'kb> PgxEngine<'kb> {
         &self.models
     }
 
-    /// Runs the whole pipeline on `inputs`.
+    /// Runs the whole pipeline on input files.
     pub fn run(
         &self,
         inputs: &[PathBuf],
@@ -149,7 +150,19 @@ impl<'kb> PgxEngine<'kb> {
         options: &EngineOptions,
         progress: impl FnMut(&Path),
     ) -> Result<PgxRun, EngineError> {
-        let collected = collect(&self.models, inputs, &options.collect, progress)?;
+        let inputs: Vec<VariantInput> = inputs.iter().cloned().map(VariantInput::from).collect();
+        self.run_inputs(&inputs, outside_calls, options, progress)
+    }
+
+    /// Runs the whole pipeline on inputs that are files or bytes held in memory.
+    pub fn run_inputs(
+        &self,
+        inputs: &[VariantInput],
+        outside_calls: &[OutsideCall],
+        options: &EngineOptions,
+        progress: impl FnMut(&Path),
+    ) -> Result<PgxRun, EngineError> {
+        let collected = collect_inputs(&self.models, inputs, &options.collect, progress)?;
         if !outside_calls.is_empty() && collected.samples.len() > 1 {
             return Err(EngineError::OutsideCallsNeedOneSample(
                 collected.samples.len(),
