@@ -124,8 +124,9 @@ pub(crate) struct KnowledgeArgs {
 #[derive(Debug, Args)]
 pub(crate) struct PgxArgs {
     /// Input VCF/BCF files (plain, gzip or bgzip; indexed or not). Several files are
-    /// merged by sample, e.g. one file per chromosome or per gene.
-    #[arg(required = true)]
+    /// merged by sample, e.g. one file per chromosome or per gene. May be left out when
+    /// --outside-calls gives the diplotypes (one person, from another caller or typing).
+    #[arg(required_unless_present = "outside_calls")]
     pub(crate) inputs: Vec<PathBuf>,
     /// Output folder; `pgx.json` and `pgx.tsv` are written there.
     #[arg(long, short)]

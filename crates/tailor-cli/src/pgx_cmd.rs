@@ -55,14 +55,29 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         b.enable_steady_tick(std::time::Duration::from_millis(120));
         b
     };
-    let run = engine.run(&args.inputs, &outside, &options, |path| {
-        bar.set_message(
-            path.file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-        bar.inc(1);
-    })?;
+    let run = match &args.outside_calls {
+        // Diplotypes alone: one person, named by --sample or by the file.
+        Some(calls) if args.inputs.is_empty() => {
+            if args.samples.len() > 1 {
+                bail!("outside calls describe one person; give at most one --sample");
+            }
+            let sample = args.samples.first().cloned().unwrap_or_else(|| {
+                calls.file_stem().map_or_else(
+                    || "outside-calls".into(),
+                    |s| s.to_string_lossy().into_owned(),
+                )
+            });
+            engine.run_outside_calls(&sample, &outside)
+        }
+        _ => engine.run(&args.inputs, &outside, &options, |path| {
+            bar.set_message(
+                path.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            bar.inc(1);
+        })?,
+    };
     bar.finish_and_clear();
     let called = Instant::now();
 
@@ -70,11 +85,17 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         schema_version: PGX_SCHEMA_VERSION.to_string(),
         tailor_version: env!("CARGO_PKG_VERSION").to_string(),
         knowledge: kb.provenance(),
-        inputs: args
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect(),
+        inputs: if args.inputs.is_empty() {
+            args.outside_calls
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        } else {
+            args.inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        },
         absent_positions: run.absent_positions,
         warnings: run.warnings,
         recommendations_not_assessed: run.recommendations_not_assessed,

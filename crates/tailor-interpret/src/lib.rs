@@ -226,11 +226,6 @@ fn run_pgx(
     engine: &PgxEngine<'_>,
 ) -> Result<PgxPart, InterpretError> {
     let g = &manifest.germline;
-    let Some(vcf) = &g.vcf else {
-        return Err(InterpretError::Pgx(
-            "outside calls need the germline VCF they complement (germline.vcf)".into(),
-        ));
-    };
     let outside = match &g.outside_calls {
         Some(p) => match resolver.resolve(p)? {
             Resolved::File(path) => tailor_pgx::outside_call::read_outside_calls(&path),
@@ -240,6 +235,21 @@ fn run_pgx(
         }
         .map_err(|e| InterpretError::Pgx(e.to_string()))?,
         None => Vec::new(),
+    };
+    let Some(vcf) = &g.vcf else {
+        // Outside calls alone (diplotypes from a dedicated caller or from typing): the
+        // same phenotype and recommendation path, every other gene stated as not called.
+        let Some(calls_file) = &g.outside_calls else {
+            return Err(InterpretError::NoInput);
+        };
+        let sample = g.sample.clone().unwrap_or_else(|| manifest.patient.clone());
+        let mut run = engine.run_outside_calls(&sample, &outside);
+        return Ok(PgxPart {
+            inputs: vec![file_name(calls_file)],
+            result: run.samples.remove(0),
+            absent_positions: run.absent_positions,
+            warnings: run.warnings,
+        });
     };
     let vcf_input = match resolver.resolve(vcf)? {
         Resolved::File(path) => VariantInput::File(path),
@@ -274,20 +284,20 @@ fn run_pgx(
     }
     let result = run.samples.remove(0);
     Ok(PgxPart {
-        // File names only: folders can carry patient names or record numbers.
-        inputs: inputs
-            .iter()
-            .map(|p| {
-                p.file_name().map_or_else(
-                    || p.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                )
-            })
-            .collect(),
+        inputs: inputs.iter().map(|p| file_name(p)).collect(),
         result,
         absent_positions: run.absent_positions,
         warnings: run.warnings,
     })
+}
+
+/// An input as the outputs cite it: its file name only, since folders can carry patient
+/// names or record numbers.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Current medications with a recommendation for this patient, actionable first.

@@ -190,6 +190,32 @@ impl<'kb> PgxEngine<'kb> {
         })
     }
 
+    /// Calls one person from outside calls alone, with no VCF (a CYP2D6 caller, HLA
+    /// typing, a lab's genotype list, diplotypes held by an EHR). The outside calls take
+    /// the same phenotype and recommendation path as calls made from a VCF; every other
+    /// gene is listed as not called, with the reason, never assumed normal.
+    pub fn run_outside_calls(&self, sample: &str, outside_calls: &[OutsideCall]) -> PgxRun {
+        let mut genes: Vec<GeneCall> = outside_calls.iter().map(outside_gene_call).collect();
+        for model in self.models.iter() {
+            if !genes.iter().any(|g| g.gene == model.gene) {
+                genes.push(crate::annotate::not_called(
+                    &model.gene,
+                    "not called: no germline VCF was given, and the outside calls do not \
+                     include this gene",
+                ));
+            }
+        }
+        genes.sort_by(|a, b| a.gene.cmp(&b.gene));
+        let mut samples = vec![crate::annotate::annotate_sample(self.kb, sample, genes)];
+        let recommendations_not_assessed = hoist_unassessed(&mut samples);
+        PgxRun {
+            samples,
+            absent_positions: Vec::new(),
+            warnings: Vec::new(),
+            recommendations_not_assessed,
+        }
+    }
+
     /// Definition positions that no input had a record for, per gene called from the
     /// VCF.
     pub fn absent_positions(

@@ -3,7 +3,7 @@
 
 use crate::common::{assert_clean_failure, shared_data, stderr, tailor};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 fn pharmcat(rel: &str) -> PathBuf {
     shared_data().join("pgx/pharmcat-3.1.1").join(rel)
@@ -103,6 +103,70 @@ fn outside_calls_replace_vcf_calls() {
     assert_eq!(cyp2d6[2], "*1/*4");
     assert_eq!(cyp2d6[5], "outsidecall");
     assert!(rows.iter().any(|r| r[1] == "HLA-B"));
+}
+
+/// Diplotypes alone, no VCF: `tailor pgx` calls the person from the outside calls, and
+/// `tailor report` accepts a case whose germline part is only an outside-call file.
+#[test]
+fn outside_calls_alone_are_a_germline_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let calls = tmp.path().join("outside.tsv");
+    std::fs::write(
+        &calls,
+        "CYP2D6\t*1/*4\nCYP2C19\t*2/*2\nHLA-B\t*57:01/*08:01\n",
+    )
+    .unwrap();
+    let o = tailor_pgx(&["--outside-calls".as_ref(), calls.as_os_str()], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_tsv(&out.join("pgx.tsv"));
+    let cyp2c19 = rows.iter().find(|r| r[1] == "CYP2C19").unwrap();
+    assert_eq!(
+        cyp2c19[0], "outside",
+        "sample named after the file: {cyp2c19:?}"
+    );
+    assert_eq!(cyp2c19[2], "*2/*2");
+    assert_eq!(cyp2c19[5], "outsidecall");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("pgx.json")).unwrap()).unwrap();
+    let recs = json["samples"][0]["recommendations"].as_array().unwrap();
+    assert!(recs.iter().any(|r| r["drug"] == "clopidogrel"
+        && r["actionable"] == true
+        && r["phenotypes"]["CYP2C19"] == "Poor Metabolizer"));
+    // Neither flag nor input: refused with the reason.
+    let o = Command::new(env!("CARGO_BIN_EXE_tailor"))
+        .args(["pgx", "--out"])
+        .arg(tmp.path().join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let case = tmp.path().join("case.yaml");
+    std::fs::write(
+        &case,
+        "patient: P-OUTSIDE\ngermline:\n  outside_calls: outside.tsv\nmedications: [clopidogrel]\n",
+    )
+    .unwrap();
+    let report = tmp.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_tailor"))
+        .args(["report", "--quiet", "--kb"])
+        .arg(crate::common::kb())
+        .arg("--case")
+        .arg(&case)
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let i: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.join("interpretation.json")).unwrap())
+            .unwrap();
+    assert_eq!(i["pgx"]["inputs"][0], "outside.tsv");
+    assert!(i["medication_alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["medication"] == "clopidogrel" && a["actionable"] == true));
 }
 
 #[test]

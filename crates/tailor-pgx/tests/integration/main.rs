@@ -5,6 +5,7 @@
 
 mod autogen;
 mod getrm_wgs;
+mod outside_only;
 mod pharmcat_tests;
 mod phenotype_semantics;
 mod reporter_examples;
