@@ -111,7 +111,7 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     let mut json = AtomicFile::create(&args.out.join("somatic.json"))?;
     let mut tsv = AtomicFile::create(&args.out.join("somatic.tsv"))?;
-    std::io::Write::write_all(json.writer(), &tailor_report::somatic::to_json(&doc))
+    std::io::Write::write_all(json.writer(), &tailor_report::somatic::to_json(&doc)?)
         .context("writing somatic.json")?;
     std::io::Write::write_all(tsv.writer(), &tailor_report::somatic::to_tsv(&doc))
         .context("writing somatic.tsv")?;

@@ -29,11 +29,14 @@
 //! Ensembl ids).
 //!
 //! ```no_run
-//! # fn demo(interpretation: &tailor_core::interpretation::Interpretation) {
+//! # fn demo(
+//! #     interpretation: &tailor_core::interpretation::Interpretation,
+//! # ) -> Result<(), serde_json::Error> {
 //! let bundle = tailor_fhir::bundle(interpretation);
 //! assert_eq!(bundle["resourceType"], "Bundle");
-//! let bytes = tailor_fhir::to_json(interpretation);
+//! let bytes = tailor_fhir::to_json(interpretation)?;
 //! # let _ = bytes;
+//! # Ok(())
 //! # }
 //! ```
 
@@ -61,10 +64,9 @@ pub fn bundle(interpretation: &Interpretation) -> Value {
 /// [`bundle`] as pretty-printed JSON with a trailing newline, in a canonical key
 /// order (`resourceType` first, then the other keys sorted), so the bytes do not
 /// depend on how `serde_json` was built (`preserve_order` or not).
-pub fn to_json(interpretation: &Interpretation) -> Vec<u8> {
+pub fn to_json(interpretation: &Interpretation) -> Result<Vec<u8>, serde_json::Error> {
     let value = bundle(interpretation);
-    // Serialising a `Value` cannot fail (all keys are strings, no foreign types).
-    let mut bytes = serde_json::to_vec_pretty(&canonical::Canonical(&value)).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&canonical::Canonical(&value))?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }

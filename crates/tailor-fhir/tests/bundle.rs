@@ -493,15 +493,15 @@ fn loinc_like(text: &str) -> Vec<String> {
 /// multi-megabyte snapshot).
 #[test]
 fn example_bundle_snapshots() {
-    let bytes = tailor_fhir::to_json(example());
+    let bytes = tailor_fhir::to_json(example()).unwrap();
     assert_eq!(
         bytes,
-        tailor_fhir::to_json(example()),
+        tailor_fhir::to_json(example()).unwrap(),
         "deterministic output"
     );
     for name in ["lung-biomarkers", "no-actionable"] {
         let i = support::interpret_example(name);
-        let text = String::from_utf8(tailor_fhir::to_json(&i)).expect("UTF-8");
+        let text = String::from_utf8(tailor_fhir::to_json(&i).unwrap()).expect("UTF-8");
         insta::assert_snapshot!(format!("{}_bundle", name.replace('-', "_")), text);
     }
 }
@@ -520,7 +520,7 @@ fn independent_validator_accepts_the_example_bundle() {
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bundle.json");
-    std::fs::write(&path, tailor_fhir::to_json(example())).unwrap();
+    std::fs::write(&path, tailor_fhir::to_json(example()).unwrap()).unwrap();
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validate_fhir.py");
     let out = std::process::Command::new(&python)
         .arg(&script)

@@ -62,7 +62,7 @@ impl Engines {
         kb.transcripts()?;
         let cell = EngineCell::try_new(kb, |kb| {
             Ok::<_, InterpretError>(EngineSet {
-                pgx: PgxEngine::new(kb.pgx()).map_err(|e| InterpretError::Pgx(e.to_string()))?,
+                pgx: PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?,
                 onco: OncoEngine::new(kb.onco(), OncoOptions::default()),
             })
         })?;

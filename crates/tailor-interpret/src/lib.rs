@@ -25,8 +25,11 @@ use tailor_pgx::engine::{EngineOptions, PgxEngine};
 mod engines;
 pub use engines::Engines;
 
-/// Why a case could not be interpreted. Messages name the file and what is wrong.
+/// Why a case could not be interpreted. Messages name the file and what is wrong;
+/// [`InterpretError::class`] tells a caller whose fault it is (a server answers a bad
+/// upload with 4xx and a knowledge-base fault with 5xx).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InterpretError {
     /// Reading or interpreting the somatic inputs failed.
     #[error(transparent)]
@@ -38,15 +41,72 @@ pub enum InterpretError {
     /// uploaded part, a missing file).
     #[error(transparent)]
     Input(#[from] tailor_case::CaseError),
-    /// The germline part failed.
+    /// Reading or calling the germline input failed.
     #[error("germline pharmacogenomics: {0}")]
-    Pgx(String),
+    Germline(#[from] tailor_pgx::engine::EngineError),
+    /// The outside-call file is malformed.
+    #[error("germline pharmacogenomics: {0}")]
+    OutsideCalls(#[from] tailor_pgx::outside_call::OutsideCallError),
+    /// The germline VCF holds several people and the case did not say which one.
+    #[error(
+        "germline pharmacogenomics: {}: the germline VCF has {} samples ({}); name the patient's with germline.sample",
+        file.display(), samples.len(), samples.join(", ")
+    )]
+    GermlineSamples {
+        /// The VCF.
+        file: PathBuf,
+        /// Its samples.
+        samples: Vec<String>,
+    },
+    /// The knowledge base's allele definitions do not compile into gene models.
+    #[error("germline pharmacogenomics: {0}")]
+    PgxModels(#[source] tailor_pgx::model::ModelError),
     /// The knowledge base could not provide a part.
     #[error(transparent)]
     Knowledge(#[from] tailor_kb::Error),
     /// Nothing to interpret.
     #[error("the case has no input: give somatic files/biomarkers or a germline VCF")]
     NoInput,
+}
+
+/// Whose fault an [`InterpretError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The case or one of its files is wrong: the user can fix it (exit 2, HTTP 4xx).
+    BadInput,
+    /// The knowledge base is faulty or incomplete: the operator must fix it (HTTP 5xx).
+    Knowledge,
+    /// Reading failed for a reason outside the case (the operating system refused a
+    /// read): neither the user's nor the knowledge's fault (HTTP 5xx).
+    Internal,
+}
+
+impl InterpretError {
+    /// Whose fault the error is.
+    pub fn class(&self) -> ErrorClass {
+        use tailor_case::CaseError;
+        use tailor_onco::load::LoadError;
+        use tailor_pgx::collect::CollectError;
+        use tailor_pgx::engine::EngineError;
+        let genome = |e: &tailor_genome::Error| match e.kind() {
+            tailor_genome::ErrorKind::Io(_) => ErrorClass::Internal,
+            _ => ErrorClass::BadInput,
+        };
+        let case = |e: &CaseError| match e {
+            CaseError::Io { .. } => ErrorClass::Internal,
+            _ => ErrorClass::BadInput,
+        };
+        match self {
+            InterpretError::SomaticInput(LoadError::Case(e)) | InterpretError::Input(e) => case(e),
+            InterpretError::SomaticInput(LoadError::Genome(e))
+            | InterpretError::Germline(EngineError::Collect(CollectError::Read(e))) => genome(e),
+            InterpretError::Germline(EngineError::Model(_))
+            | InterpretError::PgxModels(_)
+            | InterpretError::Knowledge(_) => ErrorClass::Knowledge,
+            _ => ErrorClass::BadInput,
+        }
+    }
 }
 
 /// Options of a report run.
@@ -82,7 +142,7 @@ pub fn interpret_case(
 ) -> Result<Interpretation, InterpretError> {
     let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
     let pgx = if germline {
-        Some(PgxEngine::new(kb.pgx()).map_err(|e| InterpretError::Pgx(e.to_string()))?)
+        Some(PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?)
     } else {
         None
     };
@@ -232,8 +292,7 @@ fn run_pgx(
             Resolved::Bytes(bytes) => {
                 tailor_pgx::outside_call::read_outside_calls_from(&bytes[..], p)
             }
-        }
-        .map_err(|e| InterpretError::Pgx(e.to_string()))?,
+        }?,
         None => Vec::new(),
     };
     let Some(vcf) = &g.vcf else {
@@ -270,17 +329,13 @@ fn run_pgx(
         call_cyp2d6: false,
     };
     let inputs: Vec<PathBuf> = vec![vcf.clone()];
-    let mut run = engine
-        .run_inputs(std::slice::from_ref(&vcf_input), &outside, &options, |_| {})
-        .map_err(|e| InterpretError::Pgx(e.to_string()))?;
+    let mut run =
+        engine.run_inputs(std::slice::from_ref(&vcf_input), &outside, &options, |_| {})?;
     if run.samples.len() != 1 {
-        let names: Vec<&str> = run.samples.iter().map(|s| s.sample.as_str()).collect();
-        return Err(InterpretError::Pgx(format!(
-            "{}: the germline VCF has {} samples ({}); name the patient's with germline.sample",
-            vcf.display(),
-            names.len(),
-            names.join(", ")
-        )));
+        return Err(InterpretError::GermlineSamples {
+            file: vcf.clone(),
+            samples: run.samples.iter().map(|s| s.sample.clone()).collect(),
+        });
     }
     let result = run.samples.remove(0);
     Ok(PgxPart {

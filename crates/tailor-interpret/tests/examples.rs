@@ -172,3 +172,89 @@ fn colorectal_case_from_memory_equals_the_case_from_disk() {
     assert!(err.contains("T001-COAD.grch38.cna.tsv"), "{err}");
     assert!(err.contains("no uploaded file"), "{err}");
 }
+
+/// Each kind of failure through `interpret_manifest_with`, with whose fault it is: the
+/// server turns `BadInput` into 4xx and the rest into 5xx, the CLI exits 2 for all.
+#[test]
+fn every_error_kind_says_whose_fault_it_is() {
+    use tailor_case::resolve::MemoryResolver;
+    use tailor_interpret::{interpret_manifest_with, ErrorClass, InterpretError};
+    let engines = tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let options = InterpretOptions::default();
+    let run = |yaml: &str, parts: &[(&str, Vec<u8>)]| {
+        let manifest = CaseManifest::from_reader(yaml.as_bytes(), "case.yaml".as_ref()).unwrap();
+        let mut resolver = MemoryResolver::new();
+        for (name, bytes) in parts {
+            resolver.insert(*name, bytes.clone());
+        }
+        interpret_manifest_with(&manifest, &resolver, &engines, &options).unwrap_err()
+    };
+    let germline = |file: &str| format!("patient: P1\ngermline:\n  {file}\n");
+    let shared = std::env::var_os("TAILOR_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+
+    // An entry with no uploaded part.
+    let e = run(&germline("vcf: g.vcf"), &[]);
+    assert!(matches!(e, InterpretError::Input(_)), "{e:?}");
+    assert_eq!(e.class(), ErrorClass::BadInput);
+    // A germline VCF that is not one.
+    let e = run(&germline("vcf: g.vcf"), &[("g.vcf", b"hello\n".to_vec())]);
+    assert!(matches!(e, InterpretError::Germline(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("germline pharmacogenomics: g.vcf: "),
+        "{e}"
+    );
+    assert_eq!(e.class(), ErrorClass::BadInput);
+    // Several people in the germline VCF and none named.
+    let multi = std::fs::read(shared.join("pgx/pharmcat-3.1.1/examples/multisample.vcf")).unwrap();
+    let e = run(&germline("vcf: m.vcf"), &[("m.vcf", multi)]);
+    assert!(matches!(e, InterpretError::GermlineSamples { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("name the patient's with germline.sample"),
+        "{e}"
+    );
+    assert_eq!(e.class(), ErrorClass::BadInput);
+    // A malformed outside-call file.
+    let e = run(
+        &germline("outside_calls: o.tsv"),
+        &[("o.tsv", b"CYP2D6\t*1/*4\tPM\tx\textra\n".to_vec())],
+    );
+    assert!(matches!(e, InterpretError::OutsideCalls(_)), "{e:?}");
+    assert!(e.to_string().contains("o.tsv: line 1"), "{e}");
+    assert_eq!(e.class(), ErrorClass::BadInput);
+    // A somatic file that does not parse.
+    let e = run(
+        "patient: P1\ntumor_type: COAD\nsomatic:\n  segments: s.tsv\n",
+        &[(
+            "s.tsv",
+            b"Chromosome\tStart\tEnd\tnMajor\tnMinor\n7\t0\t10\t2\t1\n".to_vec(),
+        )],
+    );
+    assert!(matches!(e, InterpretError::SomaticInput(_)), "{e:?}");
+    assert!(e.to_string().contains("s.tsv:2"), "{e}");
+    assert_eq!(e.class(), ErrorClass::BadInput);
+    // An unknown tumour type.
+    let e = run(
+        "patient: P1\ntumor_type: NOTACODE\nsomatic:\n  fusions: f.tsv\n",
+        &[("f.tsv", b"gene5\tgene3\nEML4\tALK\n".to_vec())],
+    );
+    assert!(matches!(e, InterpretError::Somatic(_)), "{e:?}");
+    assert_eq!(e.class(), ErrorClass::BadInput);
+
+    // A knowledge base that cannot be read is the operator's problem, and an operating
+    // system that refuses a read is nobody's input error.
+    let kb_fault = tailor_kb::KnowledgeBase::read("/nonexistent/kb.bin".as_ref()).unwrap_err();
+    assert_eq!(
+        InterpretError::from(kb_fault).class(),
+        ErrorClass::Knowledge
+    );
+    let io = tailor_case::CaseError::Io {
+        path: "x.tsv".into(),
+        line: None,
+        source: std::io::Error::other("device error"),
+    };
+    assert_eq!(InterpretError::from(io).class(), ErrorClass::Internal);
+}

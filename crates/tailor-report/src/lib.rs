@@ -12,24 +12,39 @@ pub mod somatic;
 
 use tailor_core::interpretation::Interpretation;
 
-/// `interpretation.json`: the whole interpretation, indented.
-pub fn interpretation_json(i: &Interpretation) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(i).unwrap_or_default();
+/// `interpretation.json`: the whole interpretation, indented. An error is returned, never
+/// an empty file: a report that silently lost its content is worse than none.
+pub fn interpretation_json(i: &Interpretation) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = serde_json::to_vec_pretty(i)?;
     out.push(b'\n');
-    out
+    Ok(out)
+}
+
+/// A rendering failure, as a write error naming the file it was for.
+fn render_error(name: &str, e: serde_json::Error) -> WriteError {
+    WriteError {
+        path: name.into(),
+        source: e.into(),
+    }
 }
 
 /// Every report file for one interpretation, as (file name, bytes), in the order they
 /// are written.
 pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, WriteError> {
     Ok(vec![
-        ("interpretation.json", interpretation_json(i)),
+        (
+            "interpretation.json",
+            interpretation_json(i).map_err(|e| render_error("interpretation.json", e))?,
+        ),
         ("report.html", html::clinician_report(i).into_bytes()),
         (
             "patient-summary.html",
             html::patient_summary(i).into_bytes(),
         ),
-        ("report.fhir.json", tailor_fhir::to_json(i)),
+        (
+            "report.fhir.json",
+            tailor_fhir::to_json(i).map_err(|e| render_error("report.fhir.json", e))?,
+        ),
         ("report.pdf", tailor_pdf::clinician_report(i)),
     ])
 }

@@ -22,11 +22,11 @@ pub const TSV_HEADER: &[&str] = &[
     "caveats",
 ];
 
-/// `somatic.json`, indented.
-pub fn to_json(doc: &SomaticDocument) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+/// `somatic.json`, indented; an error rather than an empty file.
+pub fn to_json(doc: &SomaticDocument) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = serde_json::to_vec_pretty(doc)?;
     out.push(b'\n');
-    out
+    Ok(out)
 }
 
 fn cell(s: &str) -> String {
