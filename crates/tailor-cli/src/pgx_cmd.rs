@@ -126,6 +126,19 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
 
     if !args.quiet {
         eprint!("{}", tailor_report::pgx::terminal_summary(&doc, 3));
+        // The outputs say which genes need an outside call; the command line says how.
+        let needs_outside_call = doc.samples.iter().flat_map(|s| &s.genes).any(|g| {
+            g.diplotypes.is_empty()
+                && g.warnings
+                    .iter()
+                    .any(|w| w.contains("needs an outside call"))
+        });
+        if needs_outside_call {
+            eprintln!(
+                "\nnote: genes that need an outside call (CYP2D6, HLA, MT-RNR1) are given with \
+                 --outside-calls (PharmCAT's outside-call TSV)"
+            );
+        }
         eprintln!(
             "\nwrote {} and {} ({} samples, {:.2} s)",
             args.out.join("pgx.json").display(),

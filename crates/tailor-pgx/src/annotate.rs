@@ -74,7 +74,7 @@ pub fn annotate_sample_cached(
         if !genes.iter().any(|g| g.gene == *gene) {
             genes.push(not_called(
                 gene,
-                "not called from VCF; supply an outside call (e.g. HLA typing, MT-RNR1 genotyping) with --outside-calls",
+                "not called from VCF; it needs an outside call (e.g. from HLA typing or MT-RNR1 genotyping)",
             ));
         }
     }

@@ -82,7 +82,7 @@ pub struct EngineOptions {
 /// research calling was asked for.
 fn not_called_from_vcf(gene: &str, options: &EngineOptions) -> Option<&'static str> {
     (gene == "CYP2D6" && !options.call_cyp2d6).then_some(
-        "CYP2D6 is not called from VCF: copy-number changes and hybrid alleles cannot be seen in a VCF; supply an outside call (e.g. from a CYP2D6-specific caller) with --outside-calls",
+        "CYP2D6 is not called from VCF: copy-number changes and hybrid alleles cannot be seen in a VCF; it needs an outside call (e.g. from a CYP2D6-specific caller)",
     )
 }
 

@@ -1037,7 +1037,7 @@ fn limitations(h: &mut String, i: &Interpretation) {
                     escape(&a.gene),
                     escape(&ids.join(", ")),
                     a.positions.len(),
-                    if a.assumed_reference { "read as reference (--absent-is-reference)" } else { "alleles defined there could not be assessed" }
+                    if a.assumed_reference { "read as reference, as asked for this run (variant-only input)" } else { "alleles defined there could not be assessed" }
                 );
             }
             for g in missing {
