@@ -24,9 +24,10 @@ fn main() {
     // the shell's code for a signal. SIGKILL cannot be caught; `sweep_out` cleans up
     // after it on the next run.
     let installed = ctrlc::set_handler(|| {
-        tailor_report::remove_live_temp_files();
-        eprintln!("error: interrupted; no output was written");
-        std::process::exit(130);
+        tailor_report::remove_live_temp_files_and_exit(
+            "error: interrupted; files not yet complete were removed",
+            130,
+        )
     });
     if let Err(e) = installed {
         eprintln!("warning: cannot install the interrupt handler ({e}); an interrupted run may leave temporary files");

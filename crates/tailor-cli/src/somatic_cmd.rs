@@ -3,11 +3,12 @@
 use crate::cli::SomaticArgs;
 use anyhow::{bail, Context, Result};
 use std::time::Instant;
+use tailor_case::resolve::DiskResolver;
 use tailor_case::CaseManifest;
 use tailor_core::input_file::FileProblem;
 use tailor_core::somatic::{Assembly, SampleType};
 use tailor_onco::engine::{OncoEngine, OncoOptions};
-use tailor_onco::load::{load_case, LoadOptions};
+use tailor_onco::load::LoadOptions;
 use tailor_report::AtomicFile;
 
 /// Builds the manifest from `--case` and/or flags; flags given with a manifest override
@@ -97,16 +98,16 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
                 _ => "--tumor-type".to_string(),
             })?;
     }
-    let case = load_case(
+    let doc = tailor_interpret::interpret_somatic(
         &m,
+        &DiskResolver,
+        &kb,
         &engine,
-        kb.transcripts()?,
         &LoadOptions {
             amp_min_copies: args.amp_min_copies,
         },
     )?;
     let read = Instant::now();
-    let doc = engine.interpret(&case, kb.provenance())?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
     let mut json = AtomicFile::create(&args.out.join("somatic.json"))?;
@@ -119,7 +120,7 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
     tsv.commit()?;
     if std::env::var_os("TAILOR_TIMINGS").is_some() {
         eprintln!(
-            "timings: knowledge {:.3} s, reading+annotation {:.3} s, interpretation+writing {:.3} s",
+            "timings: knowledge {:.3} s, reading+annotation+interpretation {:.3} s, writing {:.3} s",
             (loaded - started).as_secs_f64(),
             (read - loaded).as_secs_f64(),
             read.elapsed().as_secs_f64()
@@ -135,7 +136,6 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
         );
     }
     std::mem::forget(doc);
-    std::mem::forget(case);
     std::mem::forget(engine);
     std::mem::forget(kb);
     Ok(())

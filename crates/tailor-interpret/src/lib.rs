@@ -186,6 +186,23 @@ pub fn interpret_manifest_with(
     )
 }
 
+/// The somatic part of a case: the tumour type checked before any file is read, every
+/// somatic input read through `resolver`, then matched. The one orchestration of the
+/// somatic engine, for `tailor somatic` and for the whole-case interpretation alike.
+pub fn interpret_somatic(
+    manifest: &CaseManifest,
+    resolver: &dyn Resolver,
+    kb: &KnowledgeBase,
+    engine: &OncoEngine<'_>,
+    load: &LoadOptions,
+) -> Result<SomaticDocument, InterpretError> {
+    if let Some(code) = &manifest.tumor_type {
+        engine.resolve_tumor_type(code)?;
+    }
+    let case = load_case_with(manifest, resolver, engine, kb.transcripts()?, load)?;
+    Ok(engine.interpret(&case, kb.provenance())?)
+}
+
 /// The one interpretation path behind both entry points. An engine is needed only for
 /// its part of the case: `pgx` when the case has germline inputs, `onco` when it has
 /// somatic ones.
@@ -202,14 +219,13 @@ fn interpret_with(
         return Err(InterpretError::NoInput);
     }
     let somatic = match onco_engine {
-        Some(engine) if has_somatic(manifest) => {
-            if let Some(code) = &manifest.tumor_type {
-                engine.resolve_tumor_type(code)?;
-            }
-            let case =
-                load_case_with(manifest, resolver, engine, kb.transcripts()?, &options.load)?;
-            Some(engine.interpret(&case, kb.provenance())?)
-        }
+        Some(engine) if has_somatic(manifest) => Some(interpret_somatic(
+            manifest,
+            resolver,
+            kb,
+            engine,
+            &options.load,
+        )?),
         _ => None,
     };
     let pgx = match pgx_engine {

@@ -12,13 +12,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Temporary files being written by this process, for removal on a signal.
-static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Temporary files being written by this process, for removal on a signal, and whether
+/// the process is terminating (then no new temporary file may be created).
+static LIVE: Mutex<Live> = Mutex::new(Live {
+    files: Vec::new(),
+    terminating: false,
+});
+
+struct Live {
+    files: Vec<PathBuf>,
+    terminating: bool,
+}
 
 const TEMP_PREFIX: &str = ".tailor-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+fn live() -> std::sync::MutexGuard<'static, Live> {
     // A panic while holding the lock leaves a list that is still a valid list.
     LIVE.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -31,10 +40,23 @@ pub fn remove_live_temp_files() -> usize {
     remove_live_under(Path::new("/"))
 }
 
+/// For a termination signal: removes every temporary file of this process, prints
+/// `message` and exits with `code`, holding the list's lock to the end, so that no other
+/// thread can create a temporary file after the removal (creation takes the same lock).
+pub fn remove_live_temp_files_and_exit(message: &str, code: i32) -> ! {
+    let mut live = live();
+    live.terminating = true;
+    for p in live.files.drain(..) {
+        let _ = std::fs::remove_file(p);
+    }
+    eprintln!("{message}");
+    std::process::exit(code)
+}
+
 fn remove_live_under(root: &Path) -> usize {
-    let mut files = live();
+    let mut live = live();
     let mut removed = 0;
-    files.retain(|p| {
+    live.files.retain(|p| {
         if !p.starts_with(root) {
             return true;
         }
@@ -44,19 +66,13 @@ fn remove_live_under(root: &Path) -> usize {
     removed
 }
 
-/// Keeps a temporary file's path in the live list for as long as the file is ours.
+/// Keeps a temporary file's path in the live list for as long as the file is ours (the
+/// path is added when the file is created, under the list's lock).
 struct Registered(PathBuf);
-
-impl Registered {
-    fn new(path: &Path) -> Self {
-        live().push(path.to_path_buf());
-        Self(path.to_path_buf())
-    }
-}
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        live().retain(|p| p != &self.0);
+        live().files.retain(|p| p != &self.0);
     }
 }
 
@@ -100,7 +116,7 @@ fn writer_pid(name: &str) -> Option<u32> {
 
 fn writer_alive(pid: u32, entry: &std::fs::DirEntry) -> bool {
     if pid == std::process::id() {
-        return live().contains(&entry.path());
+        return live().files.contains(&entry.path());
     }
     if cfg!(target_os = "linux") && pid != 0 {
         return Path::new("/proc").join(pid.to_string()).exists();
@@ -142,6 +158,15 @@ impl AtomicFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+        // Created and listed under the lock: a termination signal that has removed the
+        // listed files holds it until the process exits, so nothing is created after.
+        let mut live = live();
+        if live.terminating {
+            return Err(WriteError {
+                path: target.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"),
+            });
+        }
         let tmp = tempfile::Builder::new()
             .prefix(&prefix)
             .suffix(TEMP_SUFFIX)
@@ -150,7 +175,9 @@ impl AtomicFile {
                 path: target.to_path_buf(),
                 source,
             })?;
-        let registered = Registered::new(tmp.path());
+        live.files.push(tmp.path().to_path_buf());
+        drop(live);
+        let registered = Registered(tmp.path().to_path_buf());
         Ok(Self {
             target: target.to_path_buf(),
             tmp,
@@ -213,7 +240,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         write_atomic(&target, b"{}").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"{}");
-        assert!(!live().iter().any(|p| p.starts_with(dir.path())));
+        assert!(!live().files.iter().any(|p| p.starts_with(dir.path())));
     }
 
     #[test]

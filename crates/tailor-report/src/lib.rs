@@ -49,4 +49,7 @@ pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, Wr
     ])
 }
 
-pub use atomic::{remove_live_temp_files, sweep_stale, write_atomic, AtomicFile, WriteError};
+pub use atomic::{
+    remove_live_temp_files, remove_live_temp_files_and_exit, sweep_stale, write_atomic, AtomicFile,
+    WriteError,
+};
