@@ -106,7 +106,8 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
         &LoadOptions {
             amp_min_copies: args.amp_min_copies,
         },
-    )?;
+    )
+    .map_err(with_flag_hint)?;
     let read = Instant::now();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the output folder", args.out.display()))?;
@@ -139,4 +140,24 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
     std::mem::forget(engine);
     std::mem::forget(kb);
     Ok(())
+}
+
+/// The library names what the case must say; on the command line that is a flag, so
+/// the message gains the flag as a hint.
+fn with_flag_hint(e: tailor_interpret::InterpretError) -> anyhow::Error {
+    use tailor_interpret::InterpretError::SomaticInput;
+    use tailor_onco::load::LoadError;
+    let hint = match &e {
+        SomaticInput(LoadError::Grch37Undeclared { .. }) => {
+            Some("on the command line the assembly is --assembly GRCh37")
+        }
+        SomaticInput(LoadError::TumorSampleNeeded { .. }) => {
+            Some("on the command line the tumour sample is --tumor-sample NAME")
+        }
+        _ => None,
+    };
+    match hint {
+        Some(hint) => anyhow::anyhow!("{e}\nhint: {hint}"),
+        None => e.into(),
+    }
 }

@@ -52,6 +52,29 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// The input is GRCh37 and the case does not say so.
+    #[error(
+        "{path}: {evidence}; Tailor's genomic knowledge is GRCh38: lift the file over, or declare \
+         the case's assembly GRCh37 (`assembly: GRCh37`) to match by protein annotation and \
+         GRCh37 keys only"
+    )]
+    Grch37Undeclared {
+        /// File.
+        path: PathBuf,
+        /// What shows the assembly.
+        evidence: String,
+    },
+    /// The input holds several tumour samples and the case names none.
+    #[error(
+        "{path}: {found}; one case is one tumour: name it as the case's tumour sample \
+         (`somatic.tumor_sample`)"
+    )]
+    TumorSampleNeeded {
+        /// File.
+        path: PathBuf,
+        /// The samples found.
+        found: String,
+    },
     /// Nothing to interpret.
     #[error("no somatic input: give a VCF, MAF, copy-number, segment, fusion or biomarker input")]
     NoInput,
@@ -588,13 +611,9 @@ fn read_vcf(
     drop(probe);
     match (build.build, manifest.assembly) {
         (tailor_genome::GenomeBuild::Grch37, Assembly::GRCh38) => {
-            return Err(LoadError::Input {
+            return Err(LoadError::Grch37Undeclared {
                 path: path.to_path_buf(),
-                message: format!(
-                    "the file looks like GRCh37 ({}); Tailor's genomic knowledge is GRCh38: lift the file over, \
-                     or pass --assembly GRCh37 to match by protein annotation and GRCh37 keys only",
-                    build.evidence
-                ),
+                evidence: format!("the file looks like GRCh37 ({})", build.evidence),
             })
         }
         (tailor_genome::GenomeBuild::Grch38, Assembly::GRCh37) => {
@@ -635,10 +654,10 @@ fn read_vcf(
             if tumour.len() == 1 {
                 Some(tumour[0].clone())
             } else {
-                return Err(LoadError::Input {
+                return Err(LoadError::TumorSampleNeeded {
                     path: path.to_path_buf(),
-                    message: format!(
-                        "the file has {} samples ({}); say which is the tumour with --tumor-sample (or somatic.tumor_sample)",
+                    found: format!(
+                        "the file has {} samples ({})",
                         samples.len(),
                         samples.join(", ")
                     ),
@@ -916,10 +935,10 @@ fn read_maf(
         (None, 0 | 1) => None,
         (None, n) => {
             let shown: Vec<&str> = table.samples.iter().take(5).map(String::as_str).collect();
-            return Err(LoadError::Input {
+            return Err(LoadError::TumorSampleNeeded {
                 path: path.to_path_buf(),
-                message: format!(
-                    "the MAF holds {n} tumour samples (e.g. {}); one case is one tumour: choose it with --tumor-sample",
+                found: format!(
+                    "the MAF holds {n} tumour samples (e.g. {})",
                     shown.join(", ")
                 ),
             });
@@ -937,17 +956,20 @@ fn read_maf(
         }
         if let Some(build) = r.build {
             if build != assembly {
-                return Err(LoadError::Input {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "line {}: NCBI_Build says {build} but the case is {assembly}; {}",
-                        r.line,
-                        if build == Assembly::GRCh37 {
-                            "pass --assembly GRCh37 (matching then uses the protein annotation and GRCh37 keys only) or lift the MAF over"
-                        } else {
-                            "fix the case's assembly"
-                        }
-                    ),
+                let evidence = format!(
+                    "line {}: NCBI_Build says {build} but the case is {assembly}",
+                    r.line
+                );
+                return Err(if build == Assembly::GRCh37 {
+                    LoadError::Grch37Undeclared {
+                        path: path.to_path_buf(),
+                        evidence,
+                    }
+                } else {
+                    LoadError::Input {
+                        path: path.to_path_buf(),
+                        message: format!("{evidence}; fix the case's assembly"),
+                    }
                 });
             }
         }
