@@ -69,14 +69,16 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
             });
             engine.run_outside_calls(&sample, &outside)
         }
-        _ => engine.run(&args.inputs, &outside, &options, |path| {
-            bar.set_message(
-                path.file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
-            bar.inc(1);
-        })?,
+        _ => engine
+            .run(&args.inputs, &outside, &options, |path| {
+                bar.set_message(
+                    path.file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
+                bar.inc(1);
+            })
+            .map_err(with_flag_hint)?,
     };
     bar.finish_and_clear();
     let called = Instant::now();
@@ -153,4 +155,22 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
     std::mem::forget(engine);
     std::mem::forget(kb);
     Ok(())
+}
+
+/// The library says what is needed in the run's terms; on the command line that is a
+/// flag, so the message gains it as a hint.
+fn with_flag_hint(e: tailor_pgx::engine::EngineError) -> anyhow::Error {
+    use tailor_pgx::collect::CollectError;
+    use tailor_pgx::engine::EngineError;
+    let hint = match &e {
+        EngineError::OutsideCallsNeedOneSample(_) => Some("choose it with --sample NAME"),
+        EngineError::Collect(CollectError::NoPgxPositions { .. }) => {
+            Some("for a variant-only VCF from joint calling, --absent-is-reference reads absent positions as reference")
+        }
+        _ => None,
+    };
+    match hint {
+        Some(hint) => anyhow::anyhow!("{e}\nhint: {hint}"),
+        None => e.into(),
+    }
 }

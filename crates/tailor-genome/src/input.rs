@@ -170,7 +170,10 @@ fn describe(bytes: &[u8]) -> String {
         (b"<", "HTML or XML"),
         (b"{", "JSON"),
         (b">", "FASTA sequence"),
-        (b"Hugo_Symbol", "a MAF table (give it as --maf)"),
+        (
+            b"Hugo_Symbol",
+            "a MAF table (give it as the MAF input, not as a VCF)",
+        ),
         (b"@", "FASTQ reads or a SAM header"),
     ];
     if bytes.is_empty() {

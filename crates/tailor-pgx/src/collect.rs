@@ -102,7 +102,7 @@ pub enum CollectError {
         available: String,
     },
     /// No input contained any definition locus.
-    #[error("none of the {loci} pharmacogene positions were found in {files}; is this a GRCh38 VCF covering the PGx genes (or a variant-only file that needs --absent-is-reference)?")]
+    #[error("none of the {loci} pharmacogene positions were found in {files}; is this a GRCh38 VCF covering the PGx genes (or a variant-only file, whose absent positions would have to be read as reference)?")]
     NoPgxPositions {
         /// Number of loci looked for.
         loci: usize,

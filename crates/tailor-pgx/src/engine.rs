@@ -96,7 +96,7 @@ pub enum EngineError {
     #[error(transparent)]
     Collect(#[from] CollectError),
     /// Outside calls were given for a multi-sample run without choosing the sample.
-    #[error("outside calls describe one person, but the input has {0} samples: choose the sample with --sample")]
+    #[error("outside calls describe one person, but the input has {0} samples: choose the person's sample")]
     OutsideCallsNeedOneSample(usize),
 }
 

@@ -255,7 +255,12 @@ fn vcf_without_pgx_positions_is_an_error() {
     assert_clean_failure(
         &tailor_pgx(&[bad.as_os_str()], &out),
         &out,
-        &["elsewhere.vcf", "positions"],
+        &[
+            "elsewhere.vcf",
+            "positions",
+            "hint: ",
+            "--absent-is-reference",
+        ],
     );
 }
 
