@@ -114,12 +114,12 @@ while read -r name crate seeds; do
   status=$?
   set -e
   end=$(date +%s.%N)
-  secs=$(echo "$end - $start" | bc)
+  secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
   done_runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*' || true)
   [ -z "$done_runs" ] && done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo 0)
   files=$(find "$corpus" -type f | wc -l)
-  rate=$(echo "$done_runs / $secs" | bc)
+  rate=$(awk -v n="$done_runs" -v s="$secs" 'BEGIN { if (s > 0) printf "%d", n / s; else print 0 }')
   if [ $status -eq 0 ] && [ "$done_runs" -ge "$RUNS" ]; then
     result=ok
   else
