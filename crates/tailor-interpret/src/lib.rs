@@ -65,7 +65,9 @@ pub enum InterpretError {
     #[error(transparent)]
     Knowledge(#[from] tailor_kb::Error),
     /// Nothing to interpret.
-    #[error("the case has no input: give somatic files/biomarkers or a germline VCF")]
+    #[error(
+        "the case has no input: give somatic files or biomarkers, a germline VCF, or outside calls"
+    )]
     NoInput,
 }
 
