@@ -100,13 +100,14 @@ pub struct GeneCall {
     /// genotype for this sample (`./.`, partial, filtered out, REF mismatch excluded).
     pub missing_positions: Vec<PositionReport>,
     /// Number of definition positions absent from every input file. They are listed
-    /// once for the whole run in [`PgxDocument::absent_positions`]; with
-    /// `--absent-is-reference` they were read as reference.
+    /// once for the whole run in [`PgxDocument::absent_positions`]; when the run was
+    /// asked to read absent positions as reference (variant-only input), they were.
     pub absent_positions: usize,
     /// Positions whose VCF REF disagrees with the definition's reference allele.
     pub mismatched_positions: Vec<PositionReport>,
     /// Positions that had records in some input but not in this sample's, and were
-    /// treated as reference because the caller asked for it (`--absent-is-reference`).
+    /// treated as reference because the run was asked to read absent positions as
+    /// reference (variant-only input).
     pub assumed_reference_positions: Vec<PositionReport>,
     /// Positions whose genotype carries an allele no definition knows.
     pub unknown_allele_positions: Vec<PositionReport>,
@@ -222,8 +223,8 @@ pub struct SourceVersion {
 pub struct AbsentPositions {
     /// Gene symbol.
     pub gene: String,
-    /// Whether these positions were read as homozygous reference
-    /// (`--absent-is-reference`); otherwise they are missing for every sample.
+    /// Whether these positions were read as homozygous reference (the run was asked to,
+    /// for variant-only input); otherwise they are missing for every sample.
     pub assumed_reference: bool,
     /// The positions.
     pub positions: Vec<PositionReport>,
