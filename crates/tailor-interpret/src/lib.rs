@@ -635,14 +635,34 @@ fn limitations(
         );
     }
     if let Some(p) = pgx {
+        // Genes not called for the same reason (all genes an outside-call file leaves
+        // out, say) make one line, placed where the first of them would be.
+        let why_not = |g: &tailor_core::pgx::GeneCall| {
+            g.warnings
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "no call could be made from the data".into())
+        };
+        let mut grouped: Vec<String> = Vec::new();
         for g in &p.result.genes {
             if g.diplotypes.is_empty() {
-                let why = g
-                    .warnings
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "no call could be made from the data".into());
-                add("pgx", format!("{}: not called", g.gene), why);
+                let why = why_not(g);
+                if grouped.contains(&why) {
+                    continue;
+                }
+                let genes: Vec<&str> = p
+                    .result
+                    .genes
+                    .iter()
+                    .filter(|o| o.diplotypes.is_empty() && why_not(o) == why)
+                    .map(|o| o.gene.as_str())
+                    .collect();
+                add(
+                    "pgx",
+                    format!("{}: not called", genes.join(", ")),
+                    why.clone(),
+                );
+                grouped.push(why);
             } else if !g.missing_positions.is_empty() {
                 add(
                     "pgx",
@@ -651,11 +671,13 @@ fn limitations(
                 );
             }
         }
-        add(
-            "pgx",
-            "CYP2D6, HLA-A, HLA-B, MT-RNR1 from the VCF".into(),
-            "Not called from a VCF (gene deletions, duplications and HLA types need dedicated tests); only outside calls given with the case are used.".into(),
-        );
+        if manifest.germline.vcf.is_some() {
+            add(
+                "pgx",
+                "CYP2D6, HLA-A, HLA-B, MT-RNR1 from the VCF".into(),
+                "Not called from a VCF (gene deletions, duplications and HLA types need dedicated tests); only outside calls given with the case are used.".into(),
+            );
+        }
     } else if manifest.germline.vcf.is_none() {
         add(
             "pgx",

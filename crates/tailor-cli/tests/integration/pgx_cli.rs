@@ -162,6 +162,22 @@ fn outside_calls_alone_are_a_germline_input() {
         serde_json::from_slice(&std::fs::read(report.join("interpretation.json")).unwrap())
             .unwrap();
     assert_eq!(i["pgx"]["inputs"][0], "outside.tsv");
+    // The genes the file leaves out are one limitation, not one per gene, and nothing
+    // is said about calling from a VCF the case does not have.
+    let limits: Vec<String> = i["limitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["what"].as_str().unwrap().to_string())
+        .filter(|w| w.contains("not called") || w.contains("VCF"))
+        .collect();
+    assert_eq!(limits.len(), 2, "{limits:?}");
+    assert!(
+        limits[0].starts_with("ABCG2, CACNA1S, CFTR") && limits[0].contains("VKORC1"),
+        "{limits:?}"
+    );
+    // Genes only ever called from outside calls keep their own reason.
+    assert_eq!(limits[1], "HLA-A, MT-RNR1: not called");
     assert!(i["medication_alerts"]
         .as_array()
         .unwrap()
