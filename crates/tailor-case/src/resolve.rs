@@ -38,6 +38,12 @@ pub trait Resolver: Send + Sync {
     /// Resolves one entry as written in the manifest (after [`crate::CaseManifest`]'s
     /// own path resolution, when it did any).
     fn resolve(&self, entry: &Path) -> Result<Resolved, CaseError>;
+
+    /// Resolves an entry and opens it for reading from the start; the readers'
+    /// `read_*_from` functions take the result with the entry as its name.
+    fn open(&self, entry: &Path) -> Result<Box<dyn Read + Send>, CaseError> {
+        self.resolve(entry)?.open()
+    }
 }
 
 /// Entries are paths on this machine's disk (the command line).

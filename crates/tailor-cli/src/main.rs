@@ -71,3 +71,15 @@ fn sweep_out(out: &std::path::Path) {
         ),
     }
 }
+
+/// A library error with the command-line flag that fixes it, when there is one: the
+/// libraries name what the case needs, and only the command line knows its flags.
+fn with_hint<E>(e: E, hint: Option<&str>) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match hint {
+        Some(hint) => anyhow::anyhow!("{e}\nhint: {hint}"),
+        None => e.into(),
+    }
+}

@@ -169,8 +169,5 @@ fn with_flag_hint(e: tailor_pgx::engine::EngineError) -> anyhow::Error {
         }
         _ => None,
     };
-    match hint {
-        Some(hint) => anyhow::anyhow!("{e}\nhint: {hint}"),
-        None => e.into(),
-    }
+    crate::with_hint(e, hint)
 }

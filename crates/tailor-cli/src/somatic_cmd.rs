@@ -156,8 +156,5 @@ fn with_flag_hint(e: tailor_interpret::InterpretError) -> anyhow::Error {
         }
         _ => None,
     };
-    match hint {
-        Some(hint) => anyhow::anyhow!("{e}\nhint: {hint}"),
-        None => e.into(),
-    }
+    crate::with_hint(e, hint)
 }

@@ -27,6 +27,21 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Calls `call` once, then `runs` more times: the first result, the first call's time
+/// and the median of the later ones, in seconds.
+fn timed<T, E>(runs: usize, mut call: impl FnMut() -> Result<T, E>) -> Result<(T, f64, f64), E> {
+    let t = Instant::now();
+    let first = call()?;
+    let first_time = t.elapsed().as_secs_f64();
+    let mut later = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        call()?;
+        later.push(t.elapsed().as_secs_f64());
+    }
+    Ok((first, first_time, median(later)))
+}
+
 fn ms(seconds: f64) -> String {
     format!("{:.2} ms", seconds * 1000.0)
 }
@@ -60,19 +75,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match mode.as_str() {
         "one-shot" => {
             let kb = load()?;
-            let t = Instant::now();
-            interpret_case(&manifest, &kb, &options)?;
-            let first = t.elapsed().as_secs_f64();
-            let mut later = Vec::new();
-            for _ in 0..runs {
-                let t = Instant::now();
-                interpret_case(&manifest, &kb, &options)?;
-                later.push(t.elapsed().as_secs_f64());
-            }
+            let (_, first, later) = timed(runs, || interpret_case(&manifest, &kb, &options))?;
             println!(
                 "one-shot: first {} later {} (median of {runs}; engines built in every call)",
                 ms(first),
-                ms(median(later))
+                ms(later)
             );
         }
         "reuse" => {
@@ -80,16 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             let engines = Engines::new(Arc::clone(&kb))?;
             let build = t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            let first = interpret_manifest(&manifest, &engines, &options)?;
-            let first_call = t.elapsed().as_secs_f64();
-            let mut later = Vec::new();
-            for _ in 0..runs {
-                let t = Instant::now();
-                interpret_manifest(&manifest, &engines, &options)?;
-                later.push(t.elapsed().as_secs_f64());
-            }
-            let again = median(later);
+            let (first, first_call, again) =
+                timed(runs, || interpret_manifest(&manifest, &engines, &options))?;
             // The two paths must agree.
             let one_shot = interpret_case(&manifest, &kb, &options)?;
             let same = serde_json::to_string(&one_shot)? == serde_json::to_string(&first)?;

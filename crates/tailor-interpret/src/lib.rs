@@ -7,7 +7,7 @@
 
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use tailor_case::resolve::{DiskResolver, Resolved, Resolver};
+use tailor_case::resolve::{DiskResolver, Resolver};
 use tailor_case::CaseManifest;
 use tailor_core::interpretation::{
     CaseDetails, ClinicianInfo, Interpretation, Limitation, MedicationAlert, PgxPart, SpecimenInfo,
@@ -15,7 +15,6 @@ use tailor_core::interpretation::{
 };
 use tailor_core::onco::{Effect, SomaticDocument};
 use tailor_core::pgx::PgxSampleResult;
-use tailor_genome::VariantInput;
 use tailor_kb::KnowledgeBase;
 use tailor_onco::engine::{OncoEngine, OncoOptions};
 use tailor_onco::load::{load_case_with, LoadOptions};
@@ -305,12 +304,7 @@ fn run_pgx(
 ) -> Result<PgxPart, InterpretError> {
     let g = &manifest.germline;
     let outside = match &g.outside_calls {
-        Some(p) => match resolver.resolve(p)? {
-            Resolved::File(path) => tailor_pgx::outside_call::read_outside_calls(&path),
-            Resolved::Bytes(bytes) => {
-                tailor_pgx::outside_call::read_outside_calls_from(&bytes[..], p)
-            }
-        }?,
+        Some(p) => tailor_pgx::outside_call::read_outside_calls_from(resolver.open(p)?, p)?,
         None => Vec::new(),
     };
     let Some(vcf) = &g.vcf else {
@@ -328,13 +322,7 @@ fn run_pgx(
             warnings: run.warnings,
         });
     };
-    let vcf_input = match resolver.resolve(vcf)? {
-        Resolved::File(path) => VariantInput::File(path),
-        Resolved::Bytes(bytes) => VariantInput::Bytes {
-            name: vcf.clone(),
-            bytes,
-        },
-    };
+    let vcf_input = tailor_onco::load::variant_input(resolver.resolve(vcf)?, vcf);
     let options = EngineOptions {
         collect: CollectOptions {
             samples: g.sample.clone().map(|s| vec![s]),

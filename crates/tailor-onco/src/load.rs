@@ -23,6 +23,7 @@ use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, Som
 use crate::engine::OncoEngine;
 use crate::tmb::{self, Regions};
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use tailor_case::cna::CnaCall;
 use tailor_case::resolve::{DiskResolver, Resolved, Resolver};
@@ -32,7 +33,7 @@ use tailor_core::onco::{AnnotationSource, SomaticInput, UnannotatedVariant};
 use tailor_core::somatic::{Assembly, Biomarkers, VariantClass};
 use tailor_genome::annotation::{pick_best, AnnotationSchema};
 use tailor_genome::protein::parse_protein;
-use tailor_genome::{ReaderOptions, SampleSelection, VariantReader};
+use tailor_genome::{ReaderOptions, SampleSelection, VariantInput};
 use tailor_transcripts::TranscriptModel;
 
 /// Loading errors: every one names the file and, where there is one, the line.
@@ -103,34 +104,15 @@ pub fn load_case(
     load_case_with(manifest, &DiskResolver, engine, transcripts, options)
 }
 
-/// Reads the bytes of one entry through `from_reader`, or the file through `from_path`
-/// (which keeps each reader's own file handling: regular-file checks, gzip by magic).
-fn read_entry<T>(
-    resolved: &Resolved,
-    entry: &Path,
-    from_path: impl FnOnce(&Path) -> Result<T, CaseError>,
-    from_reader: impl FnOnce(std::io::Cursor<std::sync::Arc<[u8]>>, &Path) -> Result<T, CaseError>,
-) -> Result<T, CaseError> {
+/// A VCF/BCF entry as the reader takes it: in place for a file (so an index beside it can
+/// be used), from memory for bytes, named by the entry.
+pub fn variant_input(resolved: Resolved, entry: &Path) -> VariantInput {
     match resolved {
-        Resolved::File(path) => from_path(path),
-        Resolved::Bytes(bytes) => from_reader(std::io::Cursor::new(bytes.clone()), entry),
-    }
-}
-
-/// Opens a VCF/BCF entry: in place for a file (so an index beside it can be used), from
-/// memory for bytes.
-fn open_variants(
-    resolved: &Resolved,
-    entry: &Path,
-    options: &ReaderOptions,
-) -> Result<VariantReader, tailor_genome::Error> {
-    match resolved {
-        Resolved::File(path) => VariantReader::open(path, options),
-        Resolved::Bytes(bytes) => VariantReader::from_bytes(
-            &entry.display().to_string(),
-            std::sync::Arc::clone(bytes),
-            options,
-        ),
+        Resolved::File(path) => VariantInput::File(path),
+        Resolved::Bytes(bytes) => VariantInput::Bytes {
+            name: entry.to_path_buf(),
+            bytes,
+        },
     }
 }
 
@@ -170,10 +152,17 @@ pub fn load_case_with(
         );
     }
     let panel = match &s.panel_bed {
-        Some(bed) => Some(match resolver.resolve(bed)? {
-            Resolved::File(path) => read_bed(&path)?,
-            Resolved::Bytes(bytes) => parse_bed(bed, bytes.to_vec())?,
-        }),
+        Some(bed) => {
+            let mut bytes = Vec::new();
+            resolver
+                .open(bed)?
+                .read_to_end(&mut bytes)
+                .map_err(|e| LoadError::Input {
+                    path: bed.clone(),
+                    message: format!("cannot read the panel BED: {e}"),
+                })?;
+            Some(parse_bed(bed, bytes)?)
+        }
         None => None,
     };
     let panel_size = s
@@ -183,7 +172,7 @@ pub fn load_case_with(
     if let Some(vcf) = &s.vcf {
         let counted = read_vcf(
             vcf,
-            &resolver.resolve(vcf)?,
+            variant_input(resolver.resolve(vcf)?, vcf),
             manifest,
             engine,
             transcripts,
@@ -195,7 +184,7 @@ pub fn load_case_with(
     if let Some(maf) = &s.maf {
         let counted = read_maf(
             maf,
-            &resolver.resolve(maf)?,
+            resolver.open(maf)?,
             manifest,
             engine,
             transcripts,
@@ -209,12 +198,7 @@ pub fn load_case_with(
     }
     if let Some(cna) = &s.cna {
         let sample = s.tumor_sample.as_deref();
-        let calls = read_entry(
-            &resolver.resolve(cna)?,
-            cna,
-            |p| tailor_case::cna::read_gene_cna(p, sample),
-            |r, src| tailor_case::cna::read_gene_cna_from(r, src, sample),
-        )?;
+        let calls = tailor_case::cna::read_gene_cna_from(resolver.open(cna)?, cna, sample)?;
         let n = calls.len() as u64;
         let mut used = 0;
         for c in calls {
@@ -236,12 +220,7 @@ pub fn load_case_with(
         case.inputs.push(input("cna", cna, n, used));
     }
     if let Some(seg) = &s.segments {
-        let segments = read_entry(
-            &resolver.resolve(seg)?,
-            seg,
-            tailor_case::segments::read_segments,
-            tailor_case::segments::read_segments_from,
-        )?;
+        let segments = tailor_case::segments::read_segments_from(resolver.open(seg)?, seg)?;
         let n = segments.len() as u64;
         if case.assembly == Assembly::GRCh37 {
             case.inputs.push(input("segments", seg, n, 0));
@@ -263,12 +242,7 @@ pub fn load_case_with(
         }
     }
     if let Some(fus) = &s.fusions {
-        let fusions = read_entry(
-            &resolver.resolve(fus)?,
-            fus,
-            tailor_case::fusion::read_fusions,
-            tailor_case::fusion::read_fusions_from,
-        )?;
+        let fusions = tailor_case::fusion::read_fusions_from(resolver.open(fus)?, fus)?;
         let n = fusions.len() as u64;
         for f in fusions {
             case.fusions.push(FusionCall {
@@ -284,12 +258,8 @@ pub fn load_case_with(
     let mut biomarkers = Biomarkers::default();
     if let Some(path) = &s.biomarkers {
         let format = tailor_case::biomarkers::BiomarkerFormat::from_path(path);
-        biomarkers = read_entry(
-            &resolver.resolve(path)?,
-            path,
-            tailor_case::biomarkers::read_biomarkers,
-            |r, src| tailor_case::biomarkers::read_biomarkers_from(r, src, format),
-        )?;
+        biomarkers =
+            tailor_case::biomarkers::read_biomarkers_from(resolver.open(path)?, path, format)?;
         case.inputs.push(input("biomarkers", path, 1, 1));
     }
     if let Some(inline) = &manifest.biomarkers {
@@ -451,27 +421,27 @@ fn segment_calls(
             None
         }
     };
-    let mut lines: HashMap<usize, Vec<String>> = genes
+    // The called genes (by slot), each with its state and the lines that support it.
+    let mut called: HashMap<usize, (CopyNumberState, Vec<String>)> = genes
         .iter()
         .enumerate()
-        .filter(|(_, (_, min))| state_of(*min).is_some())
-        .map(|(slot, _)| (slot, Vec::new()))
+        .filter_map(|(slot, &(_, min))| Some((slot, (state_of(min)?, Vec::new()))))
         .collect();
     for (slot, line) in hits {
-        if let Some(list) = lines.get_mut(&slot) {
+        if let Some((_, list)) = called.get_mut(&slot) {
             list.push(line.to_string());
         }
     }
-    let mut calls: Vec<CopyNumberCall> = lines
+    let mut calls: Vec<CopyNumberCall> = called
         .into_iter()
-        .filter_map(|(slot, lines)| {
+        .map(|(slot, (state, lines))| {
             let (gene, min) = genes[slot];
-            Some(CopyNumberCall {
+            CopyNumberCall {
                 gene: gene.to_string(),
-                state: state_of(min)?,
+                state,
                 copies: Some(f64::from(min)),
                 record: format!("{}:{}", cited(path), lines.join(",")),
-            })
+            }
         })
         .collect();
     calls.sort_by(|a, b| a.gene.cmp(&b.gene));
@@ -588,7 +558,7 @@ struct VafSource {
 
 fn read_vcf(
     path: &Path,
-    resolved: &Resolved,
+    source: VariantInput,
     manifest: &CaseManifest,
     engine: &OncoEngine<'_>,
     transcripts: &TranscriptModel,
@@ -597,15 +567,11 @@ fn read_vcf(
 ) -> Result<u64, LoadError> {
     let s = &manifest.somatic;
     // Sample choice needs the header first.
-    let probe = open_variants(
-        resolved,
-        path,
-        &ReaderOptions {
-            use_index: false,
-            allow_grch37: true,
-            ..ReaderOptions::default()
-        },
-    )?;
+    let probe = source.open(&ReaderOptions {
+        use_index: false,
+        allow_grch37: true,
+        ..ReaderOptions::default()
+    })?;
     let header = probe.header().clone();
     let build = header.build().clone();
     drop(probe);
@@ -723,20 +689,16 @@ fn read_vcf(
         format_keys.push(k.clone());
     }
     let schema = AnnotationSchema::from_header(&header);
-    let mut reader = open_variants(
-        resolved,
-        path,
-        &ReaderOptions {
-            samples: match &sample {
-                Some(n) => SampleSelection::Named(vec![n.clone()]),
-                None => SampleSelection::Named(Vec::new()),
-            },
-            use_index: false,
-            info: true,
-            format_keys,
-            allow_grch37: manifest.assembly == Assembly::GRCh37,
+    let mut reader = source.open(&ReaderOptions {
+        samples: match &sample {
+            Some(n) => SampleSelection::Named(vec![n.clone()]),
+            None => SampleSelection::Named(Vec::new()),
         },
-    )?;
+        use_index: false,
+        info: true,
+        format_keys,
+        allow_grch37: manifest.assembly == Assembly::GRCh37,
+    })?;
     let assembly = manifest.assembly;
     let label = cited(path);
     let mut records = 0u64;
@@ -906,19 +868,14 @@ fn depth_of(site: &tailor_genome::Site, src: &VafSource) -> Option<u32> {
 
 fn read_maf(
     path: &Path,
-    resolved: &Resolved,
+    reader: Box<dyn std::io::Read + Send>,
     manifest: &CaseManifest,
     engine: &OncoEngine<'_>,
     transcripts: &TranscriptModel,
     panel: Option<&Regions>,
     case: &mut SomaticCase,
 ) -> Result<u64, LoadError> {
-    let table = read_entry(
-        resolved,
-        path,
-        tailor_case::maf::read_maf,
-        tailor_case::maf::read_maf_from,
-    )?;
+    let table = tailor_case::maf::read_maf_from(reader, path)?;
     let sample = match (&manifest.somatic.tumor_sample, table.samples.len()) {
         (Some(name), _) => {
             if !table.samples.contains(name) {

@@ -1,12 +1,12 @@
 //! Atomic file output: write to a temporary file beside the target, then rename.
 //!
 //! The final name never holds a partial file. The temporary files themselves are removed
-//! on every exit path a process can act on: a drop without commit (an error), and, through
-//! [`remove_live_temp_files`], an interrupt or termination signal. A SIGKILL or a power cut
-//! leaves them behind, so [`sweep_stale`] removes them at the next run into the same folder
-//! (and the server at start). Their names carry the writer's process id
-//! (`.tailor-<pid>-XXXXXX.tmp`) so a sweep never touches a file another running process is
-//! still writing.
+//! on every exit path a process can act on: a drop without commit (an error), and,
+//! through [`remove_live_temp_files_and_exit`], an interrupt or termination signal. A
+//! SIGKILL or a power cut leaves them behind, so [`sweep_stale`] removes them at the next
+//! run into the same folder (and the server at start). Their names carry the writer's
+//! process id (`.tailor-<pid>-XXXXXX.tmp`) so a sweep never touches a file another running
+//! process is still writing.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,13 +33,6 @@ fn live() -> std::sync::MutexGuard<'static, Live> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Removes every temporary file this process has open for writing; returns how many.
-/// For a signal handler that then exits: the outputs were not committed, so nothing is
-/// left under any name.
-pub fn remove_live_temp_files() -> usize {
-    remove_live_under(Path::new("/"))
-}
-
 /// For a termination signal: removes every temporary file of this process, prints
 /// `message` and exits with `code`, holding the list's lock to the end, so that no other
 /// thread can create a temporary file after the removal (creation takes the same lock).
@@ -51,19 +44,6 @@ pub fn remove_live_temp_files_and_exit(message: &str, code: i32) -> ! {
     }
     eprintln!("{message}");
     std::process::exit(code)
-}
-
-fn remove_live_under(root: &Path) -> usize {
-    let mut live = live();
-    let mut removed = 0;
-    live.files.retain(|p| {
-        if !p.starts_with(root) {
-            return true;
-        }
-        removed += usize::from(std::fs::remove_file(p).is_ok());
-        false
-    });
-    removed
 }
 
 /// Keeps a temporary file's path in the live list for as long as the file is ours (the
@@ -227,6 +207,20 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the signal handler does, limited to one folder (the handler itself exits).
+    fn remove_live_under(root: &Path) -> usize {
+        let mut live = live();
+        let mut removed = 0;
+        live.files.retain(|p| {
+            if !p.starts_with(root) {
+                return true;
+            }
+            removed += usize::from(std::fs::remove_file(p).is_ok());
+            false
+        });
+        removed
+    }
 
     #[test]
     fn uncommitted_files_leave_nothing_behind() {

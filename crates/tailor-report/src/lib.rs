@@ -50,6 +50,5 @@ pub fn render_all(i: &Interpretation) -> Result<Vec<(&'static str, Vec<u8>)>, Wr
 }
 
 pub use atomic::{
-    remove_live_temp_files, remove_live_temp_files_and_exit, sweep_stale, write_atomic, AtomicFile,
-    WriteError,
+    remove_live_temp_files_and_exit, sweep_stale, write_atomic, AtomicFile, WriteError,
 };

@@ -151,8 +151,9 @@ impl Hotspots {
         }
     }
 
-    /// A gene's hotspots (all kinds), through the per-gene index.
-    fn gene_spots(&self, gene: &str) -> &[Hotspot] {
+    /// Every hotspot of a gene, sorted by kind then position (through the per-gene
+    /// index).
+    pub fn of_gene(&self, gene: &str) -> &[Hotspot] {
         let index = self.by_gene.get_or_init(|| {
             let mut index: HashMap<String, (usize, usize)> = HashMap::new();
             for (i, h) in self.spots.iter().enumerate() {
@@ -235,7 +236,7 @@ impl Hotspots {
     }
 
     fn of_kind(&self, gene: &str, kind: HotspotKind) -> &[Hotspot] {
-        let spots = self.gene_spots(gene);
+        let spots = self.of_gene(gene);
         let lo = spots.partition_point(|h| h.kind < kind);
         let hi = spots.partition_point(|h| h.kind <= kind);
         spots.get(lo..hi).unwrap_or(&[])
@@ -288,11 +289,6 @@ impl Hotspots {
         self.of_kind(gene, HotspotKind::InframeIndel)
             .iter()
             .filter(move |h| h.start <= end && start <= h.end)
-    }
-
-    /// Every hotspot of a gene, sorted by kind then position.
-    pub fn of_gene(&self, gene: &str) -> &[Hotspot] {
-        self.gene_spots(gene)
     }
 
     /// Every hotspot.
