@@ -283,6 +283,16 @@ pub(crate) struct Input {
     eof: bool,
 }
 
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("buffered", &self.buf.len())
+            .field("pos", &self.pos)
+            .field("eof", &self.eof)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Input {
     pub(crate) fn new(source: Source) -> Self {
         Self {

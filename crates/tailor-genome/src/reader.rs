@@ -97,6 +97,10 @@ pub struct VariantReader {
     index_problem: Option<String>,
     dictionary: Option<Dictionary>,
     threads: usize,
+    /// The input as the header left it, kept for the first whole-file read when that read
+    /// would stream on the calling thread anyway: a small file is then inflated and
+    /// scanned once, not once for the header and again for the records.
+    after_header: Option<Input>,
 }
 
 impl VariantReader {
@@ -189,6 +193,7 @@ impl VariantReader {
             _ => (None, None),
         };
         let size = origin.len()?;
+        let threads = if size >= THREADED_FROM_BYTES { 2 } else { 0 };
         Ok(Self {
             path: path.to_path_buf(),
             origin,
@@ -200,8 +205,29 @@ impl VariantReader {
             index,
             index_problem,
             dictionary,
-            threads: if size >= THREADED_FROM_BYTES { 2 } else { 0 },
+            threads,
+            after_header: (threads == 0).then_some(input),
         })
+    }
+
+    /// Chooses samples and fields again once the header has been read: a caller that
+    /// picks its sample from the header (the tumour of a tumour/normal pair) opens once,
+    /// looks, then reselects, instead of parsing the header twice. The index choice made
+    /// at open stays; the assembly check is made again with `options.allow_grch37`.
+    pub fn reselect(&mut self, options: &ReaderOptions) -> Result<(), Error> {
+        let path = self.path.clone();
+        let fault = |f: Fault| f.with_path(&path);
+        if self.header.build().build == GenomeBuild::Grch37 && !options.allow_grch37 {
+            return Err(fault(Fault::new(ErrorKind::Grch37 {
+                evidence: self.header.build().evidence.clone(),
+            })));
+        }
+        let (selection, samples) =
+            Selection::resolve(&self.header, &options.samples).map_err(fault)?;
+        self.selection = selection;
+        self.samples = samples;
+        self.request = FieldRequest::from_options(options);
+        Ok(())
     }
 
     /// The selected samples, in file order (the order of [`Site::genotypes`]).
@@ -298,11 +324,16 @@ impl VariantReader {
                 }
             }
         }
-        let source = Source::open(&self.origin, self.format.compression, self.threads)?;
-        let input = Input::new(source);
+        let (input, resumed) = match self.after_header.take() {
+            Some(input) => (input, true),
+            None => {
+                let source = Source::open(&self.origin, self.format.compression, self.threads)?;
+                (Input::new(source), false)
+            }
+        };
         match self.format.kind {
-            FileKind::Vcf => self.stream_vcf(input, wanted, f),
-            FileKind::Bcf => self.stream_bcf(input, wanted, f),
+            FileKind::Vcf => self.stream_vcf(input, resumed, wanted, f),
+            FileKind::Bcf => self.stream_bcf(input, resumed, wanted, f),
         }
     }
 
@@ -323,9 +354,12 @@ impl VariantReader {
         index::merge_chunks(chunks)
     }
 
+    /// Streams the records of `input`, which is at the start of the file, or just past the
+    /// header when `resumed`.
     fn stream_vcf(
         &self,
         mut input: Input,
+        resumed: bool,
         wanted: Wanted<'_>,
         mut f: impl FnMut(&Site),
     ) -> FaultResult<ReadStats> {
@@ -336,7 +370,7 @@ impl VariantReader {
             &self.request,
         );
         let mut stats = ReadStats::default();
-        let mut line_number = 0u64;
+        let mut line_number = if resumed { self.header.line_count() } else { 0 };
         while line_number < self.header.line_count() {
             if input.line()?.is_none() {
                 break;
@@ -408,14 +442,18 @@ impl VariantReader {
         Ok(stats)
     }
 
+    /// As [`VariantReader::stream_vcf`], for BCF.
     fn stream_bcf(
         &self,
         mut input: Input,
+        resumed: bool,
         wanted: Wanted<'_>,
         mut f: impl FnMut(&Site),
     ) -> FaultResult<ReadStats> {
         let dictionary = self.bcf_dictionary()?;
-        bcf::read_header(&mut input)?;
+        if !resumed {
+            bcf::read_header(&mut input)?;
+        }
         let mut parser = RecordParser::new(
             wanted,
             &self.selection,

@@ -61,8 +61,11 @@ impl Engines {
         // Decoded here, once, rather than inside the first somatic request.
         kb.transcripts()?;
         let cell = EngineCell::try_new(kb, |kb| {
+            let pgx = PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?;
+            // Likewise the gene models compiled against their documented alleles.
+            pgx.documented();
             Ok::<_, InterpretError>(EngineSet {
-                pgx: PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?,
+                pgx,
                 onco: OncoEngine::new(kb.onco(), OncoOptions::default()),
             })
         })?;

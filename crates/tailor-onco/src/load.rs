@@ -22,7 +22,6 @@
 use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
 use crate::engine::OncoEngine;
 use crate::tmb::{self, Regions};
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tailor_case::cna::CnaCall;
@@ -392,22 +391,20 @@ fn segment_calls(
     amp_min_copies: u32,
 ) -> Vec<CopyNumberCall> {
     // Segments cover whole chromosome arms, so this visits every gene of the genome
-    // (about 19,000) once or more per case. Per gene only the lowest total copy number is
-    // kept, in a hash map; the segment lines are kept flat and gathered only for the
-    // genes that are called, and the calls are sorted by gene at the end.
-    let mut slot_of: HashMap<&str, usize> = HashMap::new();
-    let mut genes: Vec<(&str, u32)> = Vec::new();
+    // (about 19,000) once or more per case. Per gene symbol only the lowest total copy
+    // number is kept, in a vector indexed by the model's symbol id (no hashing); the
+    // segment lines are kept flat and gathered only for the genes that are called, and
+    // the calls are sorted by gene at the end.
+    let mut min_by_id: Vec<Option<u32>> = vec![None; transcripts.symbol_count()];
+    let mut symbol_by_id: Vec<&str> = vec![""; transcripts.symbol_count()];
     let mut hits: Vec<(usize, usize)> = Vec::new();
     for seg in segments {
         let start = u32::try_from(seg.start).unwrap_or(u32::MAX);
         let end = u32::try_from(seg.end).unwrap_or(u32::MAX);
-        for g in transcripts.genes_overlapping(&seg.chrom, start, end) {
-            let slot = *slot_of.entry(g.symbol.as_str()).or_insert_with(|| {
-                genes.push((g.symbol.as_str(), u32::MAX));
-                genes.len() - 1
-            });
-            genes[slot].1 = genes[slot].1.min(seg.total);
-            hits.push((slot, seg.line));
+        for (id, g) in transcripts.genes_overlapping_with_ids(&seg.chrom, start, end) {
+            min_by_id[id] = Some(min_by_id[id].map_or(seg.total, |m| m.min(seg.total)));
+            symbol_by_id[id] = g.symbol.as_str();
+            hits.push((id, seg.line));
         }
     }
     // A gene only partly covered by segments: its uncovered part has unknown copy number,
@@ -421,27 +418,27 @@ fn segment_calls(
             None
         }
     };
-    // The called genes (by slot), each with its state and the lines that support it.
-    let mut called: HashMap<usize, (CopyNumberState, Vec<String>)> = genes
+    // The called genes (by symbol id), each with its state and the lines that support it.
+    let mut called: Vec<Option<(CopyNumberState, Vec<String>)>> = min_by_id
         .iter()
-        .enumerate()
-        .filter_map(|(slot, &(_, min))| Some((slot, (state_of(min)?, Vec::new()))))
+        .map(|&min| Some((state_of(min?)?, Vec::new())))
         .collect();
-    for (slot, line) in hits {
-        if let Some((_, list)) = called.get_mut(&slot) {
+    for (id, line) in hits {
+        if let Some((_, list)) = &mut called[id] {
             list.push(line.to_string());
         }
     }
     let mut calls: Vec<CopyNumberCall> = called
         .into_iter()
-        .map(|(slot, (state, lines))| {
-            let (gene, min) = genes[slot];
-            CopyNumberCall {
-                gene: gene.to_string(),
+        .enumerate()
+        .filter_map(|(id, call)| {
+            let (state, lines) = call?;
+            Some(CopyNumberCall {
+                gene: symbol_by_id[id].to_string(),
                 state,
-                copies: Some(f64::from(min)),
+                copies: min_by_id[id].map(f64::from),
                 record: format!("{}:{}", cited(path), lines.join(",")),
-            }
+            })
         })
         .collect();
     calls.sort_by(|a, b| a.gene.cmp(&b.gene));
@@ -471,7 +468,7 @@ fn fill_from_model(v: &mut SmallVariant, transcripts: &TranscriptModel) {
         return;
     };
     let Some(gene) = v.gene.clone() else { return };
-    let anns = transcripts.annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
+    let anns = transcripts.annotate_brief(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
     let Some(a) = anns.iter().find(|a| a.gene == gene) else {
         return;
     };
@@ -514,7 +511,8 @@ pub fn annotate_unannotated(
     let Ok(pos) = u32::try_from(v.pos) else {
         return key_hit;
     };
-    let anns = transcripts.annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
+    // Brief: the note is formatted again below only for an allele that cannot be classed.
+    let anns = transcripts.annotate_brief(&v.chrom, pos, &v.ref_allele, &v.alt_allele);
     let chosen = match v.gene.as_deref() {
         Some(g) => anns.iter().find(|a| a.gene == g),
         None => anns.first(),
@@ -529,13 +527,16 @@ pub fn annotate_unannotated(
         v.codon_from_position = a.codon.is_some();
         v.annotation = AnnotationSource::ExonModel;
         if a.class == VariantClass::Unknown {
+            let note = transcripts
+                .annotate_raw(&v.chrom, pos, &v.ref_allele, &v.alt_allele)
+                .into_iter()
+                .find(|full| full.transcript == a.transcript)
+                .map(|full| full.note)
+                .unwrap_or_default();
             unannotated.push(UnannotatedVariant {
                 record: v.record.clone(),
                 variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
-                reason: format!(
-                    "in {} but the allele could not be classed: {}",
-                    a.gene, a.note
-                ),
+                reason: format!("in {} but the allele could not be classed: {note}", a.gene),
             });
         }
     }
@@ -566,15 +567,14 @@ fn read_vcf(
     case: &mut SomaticCase,
 ) -> Result<u64, LoadError> {
     let s = &manifest.somatic;
-    // Sample choice needs the header first.
-    let probe = source.open(&ReaderOptions {
+    // Sample choice needs the header first: open once, look, then reselect.
+    let mut reader = source.open(&ReaderOptions {
         use_index: false,
         allow_grch37: true,
         ..ReaderOptions::default()
     })?;
-    let header = probe.header().clone();
+    let header = reader.header().clone();
     let build = header.build().clone();
-    drop(probe);
     match (build.build, manifest.assembly) {
         (tailor_genome::GenomeBuild::Grch37, Assembly::GRCh38) => {
             return Err(LoadError::Grch37Undeclared {
@@ -689,7 +689,7 @@ fn read_vcf(
         format_keys.push(k.clone());
     }
     let schema = AnnotationSchema::from_header(&header);
-    let mut reader = source.open(&ReaderOptions {
+    reader.reselect(&ReaderOptions {
         samples: match &sample {
             Some(n) => SampleSelection::Named(vec![n.clone()]),
             None => SampleSelection::Named(Vec::new()),

@@ -6,7 +6,7 @@
 //! recommendations. Samples are independent, so they are spread over the cores.
 
 use crate::collect::{collect_inputs, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
-use crate::genotype::LocusGenotype;
+use crate::genotype::{AlleleTable, LocusGenotype};
 use crate::matcher::{
     diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason,
 };
@@ -110,6 +110,10 @@ pub enum EngineError {
 pub struct PgxEngine<'kb> {
     kb: &'kb tailor_kb::pgx::PgxKnowledge,
     models: Arc<[GeneModel]>,
+    /// Each model compiled against its documented alleles only, made on first use: an
+    /// input whose alleles are all documented (the usual case) needs nothing compiled
+    /// per call, so an engine kept by a server does this work once.
+    documented: std::sync::OnceLock<Arc<[CompiledGene]>>,
 }
 
 /// Compiles every gene definition of the knowledge base, in gene order.
@@ -125,16 +129,36 @@ pub fn compile_models(kb: &tailor_kb::pgx::PgxKnowledge) -> Result<Arc<[GeneMode
 impl<'kb> PgxEngine<'kb> {
     /// Compiles every gene definition of the knowledge base.
     pub fn new(kb: &'kb tailor_kb::pgx::PgxKnowledge) -> Result<Self, ModelError> {
-        Ok(Self {
-            kb,
-            models: compile_models(kb)?,
-        })
+        Ok(Self::with_models(kb, compile_models(kb)?))
     }
 
     /// An engine over models already compiled from the same knowledge base by
     /// [`compile_models`]; models of another knowledge base give wrong calls.
     pub fn with_models(kb: &'kb tailor_kb::pgx::PgxKnowledge, models: Arc<[GeneModel]>) -> Self {
-        Self { kb, models }
+        Self {
+            kb,
+            models,
+            documented: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Each gene model compiled against its documented alleles (made once, on first
+    /// use). A long-lived holder calls this when it builds the engine, so that no
+    /// request pays for it.
+    pub fn documented(&self) -> &[CompiledGene] {
+        self.documented.get_or_init(|| {
+            self.models
+                .iter()
+                .map(|m| {
+                    let tables: Vec<AlleleTable> = m
+                        .loci
+                        .iter()
+                        .map(|l| AlleleTable::new(l.documented_alleles()))
+                        .collect();
+                    CompiledGene::new(m, &tables)
+                })
+                .collect()
+        })
     }
 
     /// The gene models, in gene order.
@@ -264,11 +288,22 @@ impl<'kb> PgxEngine<'kb> {
         outside_calls: &[OutsideCall],
         options: &EngineOptions,
     ) -> Vec<PgxSampleResult> {
-        let compiled: Vec<CompiledGene> = self
+        let documented = self.documented();
+        // A gene whose tables gained no undocumented allele compiles exactly as its
+        // documented form (the masks depend only on the tables' alleles); otherwise only
+        // the added alleles are tested.
+        let compiled: Vec<std::borrow::Cow<'_, CompiledGene>> = self
             .models
             .iter()
             .zip(&collected.tables)
-            .map(|(m, t)| CompiledGene::new(m, t))
+            .zip(documented.iter())
+            .map(|((m, t), pre)| {
+                if t.iter().all(AlleleTable::only_documented) {
+                    std::borrow::Cow::Borrowed(pre)
+                } else {
+                    std::borrow::Cow::Owned(pre.extended(m, t))
+                }
+            })
             .collect();
         let n = collected.samples.len();
         let threads = match options.threads {
@@ -303,7 +338,7 @@ impl<'kb> PgxEngine<'kb> {
     fn call_sample(
         &self,
         collected: &CollectedGenotypes,
-        compiled: &[CompiledGene],
+        compiled: &[std::borrow::Cow<'_, CompiledGene>],
         s: usize,
         outside_calls: &[OutsideCall],
         options: &EngineOptions,

@@ -44,6 +44,17 @@ impl AlleleTable {
             .unwrap_or("?")
     }
 
+    /// Whether the table holds the definition's alleles and nothing else (no input
+    /// brought an allele the definition does not document).
+    pub fn only_documented(&self) -> bool {
+        self.alleles.len() == self.documented
+    }
+
+    /// How many of the ids (the first ones) are the definition's own alleles.
+    pub fn documented_count(&self) -> usize {
+        self.documented
+    }
+
     /// Whether the definition documents this allele.
     pub fn is_documented(&self, id: AlleleId) -> bool {
         (id as usize) < self.documented

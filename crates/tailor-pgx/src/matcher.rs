@@ -33,7 +33,7 @@ fn accepts(mask: Mask, id: AlleleId) -> bool {
 }
 
 /// A gene's definitions compiled against the allele tables of one run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledGene {
     /// Per named allele, per locus: the accepted ids with undefined cells open (`None`).
     raw: Vec<Vec<Mask>>,
@@ -69,6 +69,32 @@ impl CompiledGene {
             wobble.push(wob);
         }
         Self { raw, wobble }
+    }
+
+    /// This gene compiled against `tables` when `self` was compiled against the
+    /// definition's documented alleles only (ids `0..documented` of each table): those
+    /// masks stay as they are, and only the alleles an input added are tested. Gives what
+    /// [`CompiledGene::new`] gives for the same tables.
+    pub fn extended(&self, model: &GeneModel, tables: &[AlleleTable]) -> Self {
+        let mut out = self.clone();
+        for (i, table) in tables.iter().enumerate() {
+            let extra = table.documented_count()..table.alleles().len().min(64);
+            if extra.is_empty() {
+                continue;
+            }
+            for (allele, masks) in model.alleles.iter().zip(out.raw.iter_mut()) {
+                let (Some(spec), Some(Some(mask))) = (allele.alleles.get(i), masks.get_mut(i))
+                else {
+                    continue;
+                };
+                for id in extra.clone() {
+                    if spec.accepts(&table.alleles()[id]) {
+                        *mask |= 1 << id;
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -670,6 +696,26 @@ mod tests {
             .iter()
             .map(|d| diplotype_label(model, d))
             .collect()
+    }
+
+    /// Extending the documented-only compilation with the alleles an input added gives
+    /// the same masks as compiling afresh, wobble cells and symbolic alleles included.
+    #[test]
+    fn extended_compilation_equals_a_fresh_one() {
+        let (mut model, documented) = toy();
+        model
+            .alleles
+            .push(allele("*5", false, &[Some("W"), None, None]));
+        let pre = CompiledGene::new(&model, &documented);
+        assert_eq!(pre.extended(&model, &documented), pre);
+        let mut tables = documented.clone();
+        for (locus, added) in [(0, "T"), (0, "<*>"), (1, "CT"), (2, "C")] {
+            tables[locus].intern(added);
+        }
+        assert!(!tables[0].only_documented() && documented[0].only_documented());
+        let fresh = CompiledGene::new(&model, &tables);
+        assert_ne!(fresh, pre, "the wobble W (A/T) accepts the added T");
+        assert_eq!(pre.extended(&model, &tables), fresh);
     }
 
     #[test]

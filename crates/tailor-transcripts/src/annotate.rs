@@ -247,6 +247,9 @@ struct Builder<'a> {
     t: &'a Transcript,
     ann: RawAnnotation,
     notes: Vec<String>,
+    /// Whether to write the note; a caller that only needs the class and the numbers
+    /// skips the formatting (see [`TranscriptModel::annotate_brief`]).
+    with_notes: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -267,6 +270,26 @@ impl<'a> Builder<'a> {
                 note: String::new(),
             },
             notes: Vec::new(),
+            with_notes: true,
+        }
+    }
+
+    fn brief(mut self, brief: bool) -> Self {
+        self.with_notes = !brief;
+        self
+    }
+
+    /// Adds a part of the note, formatted only when notes are wanted.
+    fn note(&mut self, text: impl FnOnce() -> String) {
+        if self.with_notes {
+            self.notes.push(text());
+        }
+    }
+
+    /// As [`Builder::note`], for a part that may have nothing to say.
+    fn note_if(&mut self, text: impl FnOnce() -> Option<String>) {
+        if self.with_notes {
+            self.notes.extend(text());
         }
     }
 
@@ -306,15 +329,40 @@ impl TranscriptModel {
         reference: &str,
         alternate: &str,
     ) -> Vec<RawAnnotation> {
+        self.annotate_alleles(chrom, pos, reference, alternate, false)
+    }
+
+    /// [`TranscriptModel::annotate_raw`] without the note (left empty): every other
+    /// field is the same. For callers that read only the class and the numbers, over
+    /// thousands of variants per case, where formatting notes nobody reads is most of the
+    /// work.
+    pub fn annotate_brief(
+        &self,
+        chrom: &str,
+        pos: u32,
+        reference: &str,
+        alternate: &str,
+    ) -> Vec<RawAnnotation> {
+        self.annotate_alleles(chrom, pos, reference, alternate, true)
+    }
+
+    fn annotate_alleles(
+        &self,
+        chrom: &str,
+        pos: u32,
+        reference: &str,
+        alternate: &str,
+        brief: bool,
+    ) -> Vec<RawAnnotation> {
         if !is_plain_allele(reference) || !is_plain_allele(alternate) {
             let end =
                 pos.saturating_add(u32::try_from(reference.len().max(1) - 1).unwrap_or(u32::MAX));
             return self
                 .transcripts_overlapping(chrom, pos, end)
                 .map(|t| {
-                    let mut b = Builder::new(t);
+                    let mut b = Builder::new(t).brief(brief);
                     b.set_location(t.locate(pos));
-                    b.notes.push(format!(
+                    b.note(|| format!(
                         "REF {reference:?} / ALT {alternate:?} is symbolic, missing or not a plain base sequence; class not inferred"
                     ));
                     b.finish(VariantClass::Unknown)
@@ -334,24 +382,26 @@ impl TranscriptModel {
             return self
                 .transcripts_overlapping(chrom, before, allele.pos)
                 .filter(|t| t.start <= before && allele.pos <= t.end)
-                .map(|t| annotate_insertion(t, before, allele.pos, a_len))
+                .map(|t| annotate_insertion(t, before, allele.pos, a_len, brief))
                 .collect();
         }
         let end = allele
             .pos
             .saturating_add(u32::try_from(r_len - 1).unwrap_or(u32::MAX));
         self.transcripts_overlapping(chrom, allele.pos, end)
-            .map(|t| annotate_replacement(t, allele.pos, end, r_len, a_len))
+            .map(|t| annotate_replacement(t, allele.pos, end, r_len, a_len, brief))
             .collect()
     }
 }
 
-fn no_exon_model(t: &Transcript) -> RawAnnotation {
-    let mut b = Builder::new(t);
-    b.notes.push(format!(
-        "no exon model for {} (absent from the GENCODE v44 MANE Select exon table); gene only",
-        t.transcript
-    ));
+fn no_exon_model(t: &Transcript, brief: bool) -> RawAnnotation {
+    let mut b = Builder::new(t).brief(brief);
+    b.note(|| {
+        format!(
+            "no exon model for {} (absent from the GENCODE v44 MANE Select exon table); gene only",
+            t.transcript
+        )
+    });
     b.finish(VariantClass::Unknown)
 }
 
@@ -366,16 +416,17 @@ fn annotate_replacement(
     e: u32,
     r_len: usize,
     a_len: usize,
+    brief: bool,
 ) -> RawAnnotation {
     if t.exons.is_empty() {
-        return no_exon_model(t);
+        return no_exon_model(t, brief);
     }
     let exons = Exons {
         t,
         n: t.exons.len(),
     };
     let n = t.exon_count();
-    let mut b = Builder::new(t);
+    let mut b = Builder::new(t).brief(brief);
     let (loc_s, loc_e) = (t.locate(s), t.locate(e));
     // Transcript-5' end first so exon/intron fields name the 5'-most feature.
     let (loc5, loc3, pos5) = match t.strand {
@@ -389,15 +440,17 @@ fn annotate_replacement(
     if let (Some(first), Some(last)) = (touched.first(), touched.last()) {
         b.ann.exon = Some((*first, n));
         if first != last {
-            b.notes.push(format!("spans exons {first}-{last}"));
+            b.note(|| format!("spans exons {first}-{last}"));
         }
     }
     if !inside.is_empty() {
         let (first, last) = (inside[0], inside[inside.len() - 1]);
-        b.notes.push(if first == last {
-            format!("removes all of exon {first}")
-        } else {
-            format!("removes all of exons {first}-{last}")
+        b.note(|| {
+            if first == last {
+                format!("removes all of exon {first}")
+            } else {
+                format!("removes all of exons {first}-{last}")
+            }
         });
     }
     // c. positions of the exonic bases at both ends (when exonic and anchored).
@@ -407,14 +460,14 @@ fn annotate_replacement(
     let sites = exons.splice_sites_touched(s, e);
     if let Some(&first) = sites.first() {
         b.ann.splice_site_of_exon = Some(first);
-        let list: Vec<String> = sites.iter().map(u32::to_string).collect();
-        b.notes.push(format!(
-            "touches the canonical splice dinucleotide of exon {}",
-            list.join(", ")
-        ));
-        if let Some(c) = describe_cds(t, pos5) {
-            b.notes.push(format!("starts at {c}"));
-        }
+        b.note(|| {
+            let list: Vec<String> = sites.iter().map(u32::to_string).collect();
+            format!(
+                "touches the canonical splice dinucleotide of exon {}",
+                list.join(", ")
+            )
+        });
+        b.note_if(|| describe_cds(t, pos5).map(|c| format!("starts at {c}")));
         return b.finish(VariantClass::SpliceSite);
     }
 
@@ -433,20 +486,16 @@ fn annotate_replacement(
             .chain(loc_e.and_then(intronic_distance))
             .min()
             .unwrap_or(u32::MAX);
-        if let Some(c) = describe_cds(t, pos5) {
-            b.notes.push(c);
-        }
+        b.note_if(|| describe_cds(t, pos5));
         return if d <= SPLICE_REGION_INTRONIC {
-            b.notes
-                .push(format!("intronic splice region ({d} bp from the exon)"));
+            b.note(|| format!("intronic splice region ({d} bp from the exon)"));
             b.finish(VariantClass::SpliceRegion)
         } else {
             b.finish(VariantClass::NonCoding)
         };
     }
     if !exonic {
-        b.notes
-            .push("outside the exons of the transcript span".to_owned());
+        b.note(|| "outside the exons of the transcript span".to_owned());
         return b.finish(VariantClass::NonCoding);
     }
     if matches!(
@@ -456,29 +505,34 @@ fn annotate_replacement(
         loc_e,
         Some(BaseLocation::Upstream | BaseLocation::Downstream)
     ) {
-        b.notes
-            .push("extends beyond the transcript's outer end".to_owned());
+        b.note(|| "extends beyond the transcript's outer end".to_owned());
     }
     for loc in [loc5, loc3].into_iter().flatten() {
         if let Some(note) = exonic_splice_region(loc, n) {
-            b.notes.push(note);
+            b.note(|| note);
             break;
         }
     }
     let (class, why) = exonic_class(r_len, a_len, &cds);
     if let Some(why) = why {
-        b.notes.push(why.to_owned());
+        b.note(|| why.to_owned());
     }
     b.finish(class)
 }
 
 /// `a_len` bases inserted between `before` and `after` (= before + 1).
-fn annotate_insertion(t: &Transcript, before: u32, after: u32, a_len: usize) -> RawAnnotation {
+fn annotate_insertion(
+    t: &Transcript,
+    before: u32,
+    after: u32,
+    a_len: usize,
+    brief: bool,
+) -> RawAnnotation {
     if t.exons.is_empty() {
-        return no_exon_model(t);
+        return no_exon_model(t, brief);
     }
     let n = t.exon_count();
-    let mut b = Builder::new(t);
+    let mut b = Builder::new(t).brief(brief);
     let (l1, l2) = (t.locate(before), t.locate(after));
     b.set_location(l1);
     b.set_location(l2);
@@ -494,13 +548,13 @@ fn annotate_insertion(t: &Transcript, before: u32, after: u32, a_len: usize) -> 
             b.set_cds(cds.iter().copied().min());
             for loc in [l1, l2].into_iter().flatten() {
                 if let Some(note) = exonic_splice_region(loc, n) {
-                    b.notes.push(note);
+                    b.note(|| note);
                     break;
                 }
             }
             let (class, why) = exonic_class(0, a_len, &cds);
             if let Some(why) = why {
-                b.notes.push(why.to_owned());
+                b.note(|| why.to_owned());
             }
             b.finish(class)
         }
@@ -520,28 +574,25 @@ fn annotate_insertion(t: &Transcript, before: u32, after: u32, a_len: usize) -> 
                 Strand::Plus => before,
                 Strand::Minus => after,
             };
-            if let Some(c) = describe_cds(t, pos5) {
-                b.notes.push(format!("next to {c}"));
-            }
+            b.note_if(|| describe_cds(t, pos5).map(|c| format!("next to {c}")));
             if d1.max(d2) <= CANONICAL_SPLICE {
                 b.ann.splice_site_of_exon = Some(number);
-                b.notes.push(format!(
-                    "inserted inside the donor dinucleotide of exon {number}"
-                ));
+                b.note(|| format!("inserted inside the donor dinucleotide of exon {number}"));
                 return b.finish(VariantClass::SpliceSite);
             }
             if a1.max(a2) <= CANONICAL_SPLICE {
                 b.ann.splice_site_of_exon = Some(number + 1);
-                b.notes.push(format!(
-                    "inserted inside the acceptor dinucleotide of exon {}",
-                    number + 1
-                ));
+                b.note(|| {
+                    format!(
+                        "inserted inside the acceptor dinucleotide of exon {}",
+                        number + 1
+                    )
+                });
                 return b.finish(VariantClass::SpliceSite);
             }
             let d = d1.min(d2).min(a1).min(a2);
             if d <= SPLICE_REGION_INTRONIC {
-                b.notes
-                    .push(format!("intronic splice region ({d} bp from the exon)"));
+                b.note(|| format!("intronic splice region ({d} bp from the exon)"));
                 b.finish(VariantClass::SpliceRegion)
             } else {
                 b.finish(VariantClass::NonCoding)
@@ -549,15 +600,14 @@ fn annotate_insertion(t: &Transcript, before: u32, after: u32, a_len: usize) -> 
         }
         (Some(BaseLocation::Exon { number, .. }), Some(BaseLocation::Intron { .. }))
         | (Some(BaseLocation::Intron { .. }), Some(BaseLocation::Exon { number, .. })) => {
-            b.notes.push(format!(
+            b.note(|| format!(
                 "inserted exactly at an exon {number}/intron junction: the canonical dinucleotide is intact, \
                  but whether the inserted bases are spliced in cannot be told without sequence"
             ));
             b.finish(VariantClass::SpliceRegion)
         }
         _ => {
-            b.notes
-                .push("outside the exons of the transcript span".to_owned());
+            b.note(|| "outside the exons of the transcript span".to_owned());
             b.finish(VariantClass::NonCoding)
         }
     }

@@ -518,6 +518,10 @@ struct Index {
     transcripts: HashMap<String, IntervalIndex>,
     /// Chromosome -> gene spans.
     genes: HashMap<String, IntervalIndex>,
+    /// Per gene span, a dense id shared by every span with the same symbol (a symbol can
+    /// name spans on X and Y, say); `symbol_count` ids in all.
+    symbol_ids: Vec<u32>,
+    symbol_count: usize,
 }
 
 const NAME_KINDS: [NameKind; 4] = [
@@ -606,13 +610,25 @@ impl TranscriptModel {
             chrom_indexes(data.genes.iter().enumerate().filter_map(|(i, g)| {
                 Some((g.chrom.as_str(), g.start, g.end, u32::try_from(i).ok()?))
             }));
+        let mut id_of: HashMap<&str, u32> = HashMap::with_capacity(data.genes.len());
+        let symbol_ids = data
+            .genes
+            .iter()
+            .map(|g| {
+                let next = u32::try_from(id_of.len()).unwrap_or(u32::MAX);
+                *id_of.entry(g.symbol.as_str()).or_insert(next)
+            })
+            .collect();
+        let symbol_count = id_of.len();
         TranscriptModel {
-            data,
             index: Index {
                 names,
                 transcripts,
                 genes,
+                symbol_ids,
+                symbol_count,
             },
+            data,
         }
     }
 
@@ -673,6 +689,34 @@ impl TranscriptModel {
             .into_iter()
             .flat_map(move |ix| ix.overlapping(start, end))
             .filter_map(|i| self.data.genes.get(usize::try_from(i).ok()?))
+    }
+
+    /// Gene spans overlapping `[start, end]` on `chrom`, each with its symbol id: a dense
+    /// number below [`TranscriptModel::symbol_count`], the same for every span of one
+    /// symbol. Callers that gather per gene over many intervals (copy-number segments
+    /// cover the whole genome) index a plain vector with it instead of hashing symbols.
+    pub fn genes_overlapping_with_ids<'a>(
+        &'a self,
+        chrom: &str,
+        start: u32,
+        end: u32,
+    ) -> impl Iterator<Item = (usize, &'a GeneSpan)> + 'a {
+        self.index
+            .genes
+            .get(normalize_chrom(chrom))
+            .into_iter()
+            .flat_map(move |ix| ix.overlapping(start, end))
+            .filter_map(|i| {
+                let i = usize::try_from(i).ok()?;
+                let id = usize::try_from(*self.index.symbol_ids.get(i)?).ok()?;
+                Some((id, self.data.genes.get(i)?))
+            })
+    }
+
+    /// How many distinct gene symbols the model has (the bound of the symbol ids of
+    /// [`TranscriptModel::genes_overlapping_with_ids`]).
+    pub fn symbol_count(&self) -> usize {
+        self.index.symbol_count
     }
 
     /// MANE Select transcripts whose span overlaps `[start, end]` on `chrom`.

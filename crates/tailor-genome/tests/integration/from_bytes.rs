@@ -125,3 +125,55 @@ fn errors_in_memory_name_the_input_as_given() {
     assert!(err.starts_with("cut.vcf.gz: "), "{err}");
     assert!(err.contains("truncated"), "{err}");
 }
+
+/// The header pass is reused by the first whole-file read of a small input; a second read
+/// and a read after [`VariantReader::reselect`] must still see every record, with the
+/// samples and fields then chosen.
+#[test]
+fn reading_again_and_after_reselect_gives_what_a_fresh_reader_gives() {
+    let tumour_only = ReaderOptions {
+        samples: tailor_genome::SampleSelection::Named(vec!["TUMOR".into()]),
+        info: true,
+        format_keys: vec!["AD".into(), "DP".into()],
+        ..ReaderOptions::default()
+    };
+    for name in ["somatic.vcf", "somatic.bcf", "forms.vcf", "forms.bcf"] {
+        let path = fixture(name);
+        let all = read_all(&path, &ReaderOptions::default());
+        let mut reader = VariantReader::open(&path, &ReaderOptions::default()).unwrap();
+        for pass in 0..2 {
+            let mut sites = Vec::new();
+            reader.read_all(|s| sites.push(s.clone())).unwrap();
+            assert_eq!(sites, all, "{name}, read {}", pass + 1);
+        }
+        if !name.starts_with("somatic") {
+            continue;
+        }
+        // Reselect before the first read (the header pass is then reused) and after it.
+        let wanted = read_all(&path, &tumour_only);
+        assert!(wanted.iter().all(|s| s.genotypes.len() == 1), "{name}");
+        for read_first in [false, true] {
+            let mut reader = VariantReader::open(&path, &ReaderOptions::default()).unwrap();
+            if read_first {
+                reader.read_all(|_| {}).unwrap();
+            }
+            reader.reselect(&tumour_only).unwrap();
+            assert_eq!(reader.samples(), ["TUMOR"], "{name}");
+            let mut sites = Vec::new();
+            reader.read_all(|s| sites.push(s.clone())).unwrap();
+            assert_eq!(
+                sites, wanted,
+                "{name}, reselected after a read: {read_first}"
+            );
+        }
+        // A sample the file does not have is refused by name.
+        let err = reader
+            .reselect(&ReaderOptions {
+                samples: tailor_genome::SampleSelection::Named(vec!["GERMLINE".into()]),
+                ..ReaderOptions::default()
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("GERMLINE"), "{err}");
+    }
+}
