@@ -52,4 +52,7 @@ print(f"median over processes: one-shot first {one_first:.2f} ms, one-shot later
 print(f"  reuse: Engines::new {engines:.2f} ms, first call with engines {first:.2f} ms, later {later:.2f} ms")
 print(f"  ratio later/first: median {statistics.median(ratios):.3f} (range {min(ratios):.3f}-{max(ratios):.3f}; target < 0.333)")
 print(f"  engines built per call cost (one-shot later - reuse later): {one_later - later:.2f} ms")
+read = statistics.median(num(r"reading ([0-9.]+) ms", reuse))
+parsed = statistics.median(num(r"interpreting parsed inputs ([0-9.]+) ms", reuse))
+print(f"  a later call split: reading the case {read:.2f} ms + interpreting the parsed case {parsed:.2f} ms")
 PY

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tailor_case::CaseManifest;
-use tailor_interpret::{interpret_case, interpret_manifest, Engines, InterpretOptions};
+use tailor_interpret::{
+    interpret, interpret_case, interpret_manifest, CaseInputs, Engines, InterpretOptions,
+};
 
 // The allocator of the shipped `tailor` binary (and of the server to come), so the times
 // are those a user sees.
@@ -104,6 +106,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if !same {
                 return Err("the two paths gave different interpretations".into());
             }
+            // Where a later call goes: reading and parsing the files, then the engines.
+            let resolver = tailor_case::resolve::DiskResolver;
+            let (inputs, _, read) = timed(runs, || {
+                CaseInputs::read(&manifest, &resolver, &engines, &options)
+            })?;
+            let (_, _, engines_only) = timed(runs, || interpret(&inputs, &engines, &options))?;
+            println!(
+                "split of a later call: reading {} + interpreting parsed inputs {} (medians of {runs})",
+                ms(read),
+                ms(engines_only)
+            );
         }
         other => return Err(format!("unknown mode {other:?}: one-shot or reuse").into()),
     }

@@ -17,12 +17,14 @@ use tailor_core::onco::{Effect, SomaticDocument};
 use tailor_core::pgx::PgxSampleResult;
 use tailor_kb::KnowledgeBase;
 use tailor_onco::engine::{OncoEngine, OncoOptions};
-use tailor_onco::load::{load_case_with, LoadOptions};
-use tailor_pgx::collect::CollectOptions;
-use tailor_pgx::engine::{EngineOptions, PgxEngine};
+use tailor_onco::load::LoadOptions;
+use tailor_pgx::engine::PgxEngine;
 
 mod engines;
+mod inputs;
 pub use engines::Engines;
+use inputs::{germline_options, has_germline, has_somatic, read_somatic, read_with};
+pub use inputs::{CaseInputs, GermlineInputs};
 
 /// Why a case could not be interpreted. Messages name the file and what is wrong;
 /// [`InterpretError::class`] tells a caller whose fault it is (a server answers a bad
@@ -120,17 +122,6 @@ pub struct InterpretOptions {
     pub generated_at: Option<String>,
 }
 
-fn has_somatic(m: &CaseManifest) -> bool {
-    let s = &m.somatic;
-    s.vcf.is_some()
-        || s.maf.is_some()
-        || s.cna.is_some()
-        || s.segments.is_some()
-        || s.fusions.is_some()
-        || s.biomarkers.is_some()
-        || m.biomarkers.is_some()
-}
-
 /// Interprets one case, building the engines for this call only.
 ///
 /// Convenient for a single case; a caller that interprets more than one (a server, a
@@ -141,8 +132,7 @@ pub fn interpret_case(
     kb: &KnowledgeBase,
     options: &InterpretOptions,
 ) -> Result<Interpretation, InterpretError> {
-    let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
-    let pgx = if germline {
+    let pgx = if has_germline(manifest) {
         Some(PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?)
     } else {
         None
@@ -197,11 +187,25 @@ pub fn interpret_somatic(
     engine: &OncoEngine<'_>,
     load: &LoadOptions,
 ) -> Result<SomaticDocument, InterpretError> {
-    if let Some(code) = &manifest.tumor_type {
-        engine.resolve_tumor_type(code)?;
-    }
-    let case = load_case_with(manifest, resolver, engine, kb.transcripts()?, load)?;
+    let case = read_somatic(manifest, resolver, kb, engine, load)?;
     Ok(engine.interpret(&case, kb.provenance())?)
+}
+
+/// Interprets a case already read ([`CaseInputs::read`]) with engines built once.
+/// Reading then interpreting gives the same [`Interpretation`] as
+/// [`interpret_manifest_with`] over the same manifest and resolver.
+pub fn interpret(
+    inputs: &CaseInputs,
+    engines: &Engines,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
+    interpret_parsed(
+        inputs,
+        engines.kb(),
+        Some(engines.pgx()),
+        Some(engines.onco()),
+        options,
+    )
 }
 
 /// The one interpretation path behind both entry points. An engine is needed only for
@@ -215,22 +219,33 @@ fn interpret_with(
     onco_engine: Option<&OncoEngine<'_>>,
     options: &InterpretOptions,
 ) -> Result<Interpretation, InterpretError> {
-    let germline = manifest.germline.vcf.is_some() || manifest.germline.outside_calls.is_some();
-    if !has_somatic(manifest) && !germline {
-        return Err(InterpretError::NoInput);
-    }
-    let somatic = match onco_engine {
-        Some(engine) if has_somatic(manifest) => Some(interpret_somatic(
-            manifest,
-            resolver,
-            kb,
-            engine,
-            &options.load,
-        )?),
+    let inputs = read_with(
+        manifest,
+        resolver,
+        kb,
+        pgx_engine,
+        onco_engine,
+        &options.load,
+    )?;
+    interpret_parsed(&inputs, kb, pgx_engine, onco_engine, options)
+}
+
+/// The interpretation of a parsed case: each part by its engine, then the medication
+/// alerts, summary, conclusion and limitations of the whole.
+fn interpret_parsed(
+    inputs: &CaseInputs,
+    kb: &KnowledgeBase,
+    pgx_engine: Option<&PgxEngine<'_>>,
+    onco_engine: Option<&OncoEngine<'_>>,
+    options: &InterpretOptions,
+) -> Result<Interpretation, InterpretError> {
+    let manifest = &inputs.manifest;
+    let somatic = match (onco_engine, &inputs.somatic) {
+        (Some(engine), Some(case)) => Some(engine.interpret(case, kb.provenance())?),
         _ => None,
     };
-    let pgx = match pgx_engine {
-        Some(engine) if germline => Some(run_pgx(manifest, resolver, engine)?),
+    let pgx = match (pgx_engine, &inputs.germline) {
+        (Some(engine), Some(germline)) => Some(call_germline(germline, manifest, engine)?),
         _ => None,
     };
 
@@ -297,68 +312,39 @@ fn interpret_with(
     })
 }
 
-fn run_pgx(
+/// The germline part of a parsed case through the PGx engine: genotypes called and
+/// combined with the outside calls, or the outside calls alone, through the same
+/// phenotype and recommendation path.
+fn call_germline(
+    germline: &GermlineInputs,
     manifest: &CaseManifest,
-    resolver: &dyn Resolver,
     engine: &PgxEngine<'_>,
 ) -> Result<PgxPart, InterpretError> {
-    let g = &manifest.germline;
-    let outside = match &g.outside_calls {
-        Some(p) => tailor_pgx::outside_call::read_outside_calls_from(resolver.open(p)?, p)?,
-        None => Vec::new(),
+    let run = match &germline.genotypes {
+        None => engine.run_outside_calls(&germline.sample, &germline.outside_calls),
+        Some(genotypes) => engine.run_collected(
+            genotypes,
+            &germline.outside_calls,
+            &germline_options(manifest),
+        )?,
     };
-    let Some(vcf) = &g.vcf else {
-        // Outside calls alone (diplotypes from a dedicated caller or from typing): the
-        // same phenotype and recommendation path, every other gene stated as not called.
-        let Some(calls_file) = &g.outside_calls else {
-            return Err(InterpretError::NoInput);
-        };
-        let sample = g.sample.clone().unwrap_or_else(|| manifest.patient.clone());
-        let mut run = engine.run_outside_calls(&sample, &outside);
-        return Ok(PgxPart {
-            inputs: vec![file_name(calls_file)],
-            result: run.samples.remove(0),
-            absent_positions: run.absent_positions,
-            warnings: run.warnings,
-        });
-    };
-    let vcf_input = tailor_onco::load::variant_input(resolver.resolve(vcf)?, vcf);
-    let options = EngineOptions {
-        collect: CollectOptions {
-            samples: g.sample.clone().map(|s| vec![s]),
-            absent_is_reference: false,
-            require_pass: false,
-            use_index: true,
-        },
-        all_candidates: false,
-        threads: 0,
-        call_cyp2d6: false,
-    };
-    let inputs: Vec<PathBuf> = vec![vcf.clone()];
-    let mut run =
-        engine.run_inputs(std::slice::from_ref(&vcf_input), &outside, &options, |_| {})?;
-    if run.samples.len() != 1 {
+    let samples = run.samples.len();
+    let Ok([result]) = <[PgxSampleResult; 1]>::try_from(run.samples) else {
         return Err(InterpretError::GermlineSamples {
-            file: vcf.clone(),
-            samples: run.samples.iter().map(|s| s.sample.clone()).collect(),
+            file: germline
+                .inputs
+                .first()
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+            samples: vec![germline.sample.clone(); samples],
         });
-    }
-    let result = run.samples.remove(0);
+    };
     Ok(PgxPart {
-        inputs: inputs.iter().map(|p| file_name(p)).collect(),
+        inputs: germline.inputs.clone(),
         result,
         absent_positions: run.absent_positions,
         warnings: run.warnings,
     })
-}
-
-/// An input as the outputs cite it: its file name only, since folders can carry patient
-/// names or record numbers.
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// Current medications with a recommendation for this patient, actionable first.

@@ -187,7 +187,12 @@ fn every_error_kind_says_whose_fault_it_is() {
         for (name, bytes) in parts {
             resolver.insert(*name, bytes.clone());
         }
-        interpret_manifest_with(&manifest, &resolver, &engines, &options).unwrap_err()
+        let e = interpret_manifest_with(&manifest, &resolver, &engines, &options).unwrap_err();
+        // Every one of these is found by the reader stage, before any engine runs.
+        let read = tailor_interpret::CaseInputs::read(&manifest, &resolver, &engines, &options)
+            .unwrap_err();
+        assert_eq!(read.to_string(), e.to_string());
+        e
     };
     let germline = |file: &str| format!("patient: P1\ngermline:\n  {file}\n");
     let shared = std::env::var_os("TAILOR_SHARED_DATA")
@@ -257,4 +262,56 @@ fn every_error_kind_says_whose_fault_it_is() {
         source: std::io::Error::other("device error"),
     };
     assert_eq!(InterpretError::from(io).class(), ErrorClass::Internal);
+}
+
+/// The reader stage and the interpretation apart: a case read once into `CaseInputs`
+/// (from uploaded parts) and interpreted twice gives what reading and interpreting in
+/// one call gives, and the parsed values are the case's own.
+#[test]
+fn a_case_read_once_and_interpreted_later_equals_the_one_call() {
+    use tailor_case::resolve::MemoryResolver;
+    use tailor_interpret::{interpret, interpret_manifest_with, CaseInputs, Engines};
+    let folder = PathBuf::from("../../examples/colorectal");
+    let manifest = CaseManifest::from_path(&folder.join("case.yaml")).unwrap();
+    let mut parts = MemoryResolver::new();
+    for entry in [
+        manifest.somatic.vcf.clone(),
+        manifest.somatic.segments.clone(),
+        manifest.somatic.fusions.clone(),
+        manifest.germline.vcf.clone(),
+        manifest.germline.outside_calls.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let bytes = std::fs::read(folder.join(&entry)).unwrap();
+        parts.insert(entry, bytes);
+    }
+    let engines = Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let options = InterpretOptions {
+        generated_at: Some("2026-11-22T00:00:00Z".into()),
+        ..InterpretOptions::default()
+    };
+    let inputs = CaseInputs::read(&manifest, &parts, &engines, &options).unwrap();
+
+    let somatic = inputs.somatic.as_ref().expect("somatic part");
+    assert!(somatic.variants.len() > 3000, "{}", somatic.variants.len());
+    assert!(somatic
+        .variants
+        .iter()
+        .any(|v| v.gene.as_deref() == Some("BRAF") && v.protein.as_deref() == Some("V600E")));
+    assert!(!somatic.copy_numbers.is_empty() && !somatic.fusions.is_empty());
+    let germline = inputs.germline.as_ref().expect("germline part");
+    assert_eq!(germline.inputs, ["pharmcat.example.vcf"]);
+    assert_eq!(germline.genotypes.as_ref().unwrap().samples.len(), 1);
+    assert!(!germline.outside_calls.is_empty());
+
+    let once = interpret_manifest_with(&manifest, &parts, &engines, &options).unwrap();
+    for _ in 0..2 {
+        let later = interpret(&inputs, &engines, &options).unwrap();
+        assert_eq!(
+            serde_json::to_value(&later).unwrap(),
+            serde_json::to_value(&once).unwrap()
+        );
+    }
 }

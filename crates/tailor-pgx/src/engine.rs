@@ -187,6 +187,18 @@ impl<'kb> PgxEngine<'kb> {
         progress: impl FnMut(&Path),
     ) -> Result<PgxRun, EngineError> {
         let collected = collect_inputs(&self.models, inputs, &options.collect, progress)?;
+        self.run_collected(&collected, outside_calls, options)
+    }
+
+    /// Calls genotypes already read ([`PgxEngine::collect_inputs`]) with the outside
+    /// calls: the second half of [`PgxEngine::run_inputs`], for a caller that reads a
+    /// case first and interprets it later (a server holding parsed uploads).
+    pub fn run_collected(
+        &self,
+        collected: &CollectedGenotypes,
+        outside_calls: &[OutsideCall],
+        options: &EngineOptions,
+    ) -> Result<PgxRun, EngineError> {
         if !outside_calls.is_empty() && collected.samples.len() > 1 {
             return Err(EngineError::OutsideCallsNeedOneSample(
                 collected.samples.len(),
@@ -204,14 +216,25 @@ impl<'kb> PgxEngine<'kb> {
                 })
             })
             .collect();
-        let mut samples = self.call_collected(&collected, outside_calls, options);
+        let mut samples = self.call_collected(collected, outside_calls, options);
         let recommendations_not_assessed = hoist_unassessed(&mut samples);
         Ok(PgxRun {
             warnings,
             recommendations_not_assessed,
             samples,
-            absent_positions: self.absent_positions(&collected, options, outside_calls),
+            absent_positions: self.absent_positions(collected, options, outside_calls),
         })
+    }
+
+    /// Reads the genotypes of `inputs` at every locus of the gene models, for
+    /// [`PgxEngine::run_collected`].
+    pub fn collect_inputs(
+        &self,
+        inputs: &[VariantInput],
+        options: &CollectOptions,
+        progress: impl FnMut(&Path),
+    ) -> Result<CollectedGenotypes, EngineError> {
+        Ok(collect_inputs(&self.models, inputs, options, progress)?)
     }
 
     /// Calls one person from outside calls alone, with no VCF (a CYP2D6 caller, HLA
