@@ -62,8 +62,10 @@ impl Engines {
         kb.transcripts()?;
         let cell = EngineCell::try_new(kb, |kb| {
             let pgx = PgxEngine::new(kb.pgx()).map_err(InterpretError::PgxModels)?;
-            // Likewise the gene models compiled against their documented alleles.
+            // Likewise the gene models compiled against their documented alleles, and
+            // where their positions are.
             pgx.documented();
+            pgx.positions();
             Ok::<_, InterpretError>(EngineSet {
                 pgx,
                 onco: OncoEngine::new(kb.onco(), OncoOptions::default()),

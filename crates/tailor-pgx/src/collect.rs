@@ -144,6 +144,30 @@ impl LocusIndex {
     }
 }
 
+/// Where the definition positions of a set of gene models are: built once per set of
+/// models (an engine keeps it), used by every read.
+pub struct LocusMap {
+    index: LocusIndex,
+    targets: Targets,
+}
+
+impl LocusMap {
+    /// The positions of `models`, which must be the models later passed to
+    /// [`collect_inputs_with`].
+    pub fn new(models: &[GeneModel]) -> Self {
+        let (index, targets) = locus_index(models);
+        Self { index, targets }
+    }
+}
+
+impl std::fmt::Debug for LocusMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocusMap")
+            .field("positions", &self.index.len)
+            .finish_non_exhaustive()
+    }
+}
+
 fn locus_index(models: &[GeneModel]) -> (LocusIndex, Targets) {
     let mut map: HashMap<String, HashMap<u64, Vec<(usize, usize)>>> = HashMap::new();
     let mut targets = Targets::new();
@@ -219,9 +243,21 @@ pub fn collect_inputs(
     models: &[GeneModel],
     inputs: &[VariantInput],
     options: &CollectOptions,
+    progress: impl FnMut(&Path),
+) -> Result<CollectedGenotypes, CollectError> {
+    collect_inputs_with(models, &LocusMap::new(models), inputs, options, progress)
+}
+
+/// [`collect_inputs`] with the positions of `models` located beforehand
+/// ([`LocusMap::new`]), as an engine that reads many cases does.
+pub fn collect_inputs_with(
+    models: &[GeneModel],
+    positions: &LocusMap,
+    inputs: &[VariantInput],
+    options: &CollectOptions,
     mut progress: impl FnMut(&Path),
 ) -> Result<CollectedGenotypes, CollectError> {
-    let (index, targets) = locus_index(models);
+    let (index, targets) = (&positions.index, &positions.targets);
     let mut tables: Vec<Vec<AlleleTable>> = models
         .iter()
         .map(|m| {
@@ -354,7 +390,7 @@ pub fn collect_inputs(
                 }
             }
         };
-        let stats = reader.read_targets(&targets, &mut on_site)?;
+        let stats = reader.read_targets(targets, &mut on_site)?;
         files.push(FileRead {
             path: path.to_path_buf(),
             samples: file_to_run.iter().flatten().count(),

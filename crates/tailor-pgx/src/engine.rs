@@ -5,7 +5,9 @@
 //! and warnings, replaces genes called outside Tailor, then adds phenotypes and drug
 //! recommendations. Samples are independent, so they are spread over the cores.
 
-use crate::collect::{collect_inputs, CollectError, CollectOptions, CollectedGenotypes, LocusNote};
+use crate::collect::{
+    collect_inputs_with, CollectError, CollectOptions, CollectedGenotypes, LocusMap, LocusNote,
+};
 use crate::genotype::{AlleleTable, LocusGenotype};
 use crate::matcher::{
     diplotype_label, match_gene, CompiledGene, GeneMatch, MatchOptions, NoCallReason,
@@ -114,6 +116,8 @@ pub struct PgxEngine<'kb> {
     /// input whose alleles are all documented (the usual case) needs nothing compiled
     /// per call, so an engine kept by a server does this work once.
     documented: std::sync::OnceLock<Arc<[CompiledGene]>>,
+    /// Where the models' positions are, located on first use (as `documented`).
+    positions: std::sync::OnceLock<Arc<LocusMap>>,
 }
 
 /// Compiles every gene definition of the knowledge base, in gene order.
@@ -139,6 +143,7 @@ impl<'kb> PgxEngine<'kb> {
             kb,
             models,
             documented: std::sync::OnceLock::new(),
+            positions: std::sync::OnceLock::new(),
         }
     }
 
@@ -159,6 +164,12 @@ impl<'kb> PgxEngine<'kb> {
                 })
                 .collect()
         })
+    }
+
+    /// Where the models' definition positions are (located once, on first use).
+    pub fn positions(&self) -> &LocusMap {
+        self.positions
+            .get_or_init(|| Arc::new(LocusMap::new(&self.models)))
     }
 
     /// The gene models, in gene order.
@@ -186,7 +197,7 @@ impl<'kb> PgxEngine<'kb> {
         options: &EngineOptions,
         progress: impl FnMut(&Path),
     ) -> Result<PgxRun, EngineError> {
-        let collected = collect_inputs(&self.models, inputs, &options.collect, progress)?;
+        let collected = self.collect_inputs(inputs, &options.collect, progress)?;
         self.run_collected(&collected, outside_calls, options)
     }
 
@@ -234,7 +245,13 @@ impl<'kb> PgxEngine<'kb> {
         options: &CollectOptions,
         progress: impl FnMut(&Path),
     ) -> Result<CollectedGenotypes, EngineError> {
-        Ok(collect_inputs(&self.models, inputs, options, progress)?)
+        Ok(collect_inputs_with(
+            &self.models,
+            self.positions(),
+            inputs,
+            options,
+            progress,
+        )?)
     }
 
     /// Calls one person from outside calls alone, with no VCF (a CYP2D6 caller, HLA

@@ -569,36 +569,53 @@ fn diplotype_key_label(key: &DiplotypeKey) -> String {
 /// Recommendation HTML as plain text: block elements become lines, list items `- `
 /// lines, table cells ` | `-separated, entities decoded, whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
+    // Byte-wise: the bytes acted on are ASCII, so every cut is a character boundary, and
+    // runs of plain text are copied whole (this runs for every recommendation of every
+    // case).
+    let bytes = html.as_bytes();
     let mut raw = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        match c {
-            '<' => match rest.find('>') {
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'<' | b'&' | b'\n' | b'\r' | b'\t'))
+            .map_or(bytes.len(), |p| i + p);
+        if run > i {
+            raw.push_str(&html[i..run]);
+            i = run;
+            continue;
+        }
+        let rest = &html[i..];
+        match bytes[i] {
+            b'<' => match rest.find('>') {
                 Some(end) => {
                     let tag = &rest[1..end];
                     let closing = tag.starts_with('/');
-                    let name: String = tag
-                        .trim_start_matches('/')
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric())
-                        .collect::<String>()
-                        .to_ascii_lowercase();
-                    match name.as_str() {
-                        "br" | "p" | "div" | "tr" | "ul" | "ol" | "table" | "thead" | "tbody"
-                        | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => raw.push('\n'),
-                        "li" if !closing => raw.push_str("\n- "),
-                        "li" => raw.push('\n'),
-                        "td" | "th" if closing => raw.push_str(" | "),
-                        _ => {}
+                    let name = tag.trim_start_matches('/');
+                    let name = &name[..name
+                        .bytes()
+                        .take_while(u8::is_ascii_alphanumeric)
+                        .count()];
+                    let is = |n: &str| name.eq_ignore_ascii_case(n);
+                    const BLOCKS: [&str; 13] = [
+                        "br", "p", "div", "tr", "ul", "ol", "table", "thead", "tbody", "h1",
+                        "h2", "h3", "h4",
+                    ];
+                    if BLOCKS.iter().any(|b| is(b)) || is("h5") || is("h6") {
+                        raw.push('\n');
+                    } else if is("li") {
+                        raw.push_str(if closing { "\n" } else { "\n- " });
+                    } else if (is("td") || is("th")) && closing {
+                        raw.push_str(" | ");
                     }
-                    rest = &rest[end + 1..];
+                    i += end + 1;
                 }
                 None => {
                     raw.push('<');
-                    rest = &rest[1..];
+                    i += 1;
                 }
             },
-            '&' => {
+            b'&' => {
                 let decoded = rest
                     .find(';')
                     .filter(|end| *end <= 10)
@@ -606,21 +623,18 @@ pub fn html_to_text(html: &str) -> String {
                 match decoded {
                     Some((ch, end)) => {
                         raw.push(ch);
-                        rest = &rest[end + 1..];
+                        i += end + 1;
                     }
                     None => {
                         raw.push('&');
-                        rest = &rest[1..];
+                        i += 1;
                     }
                 }
             }
-            '\n' | '\r' | '\t' => {
+            _ => {
+                // Line breaks and tabs in the source are only layout.
                 raw.push(' ');
-                rest = &rest[1..];
-            }
-            c => {
-                raw.push(c);
-                rest = &rest[c.len_utf8()..];
+                i += 1;
             }
         }
     }
