@@ -23,6 +23,92 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// Knowledge base: build the compiled artifact or show what it holds.
     Kb(KbArgs),
+    /// Administration of a Tailor data directory: the key, users, API tokens.
+    Admin(AdminArgs),
+    /// The audit trail of a Tailor data directory.
+    Audit(AuditArgs),
+}
+
+/// Where a data directory is and how to open it; every command that opens one takes the
+/// same flags as `tailor serve`.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// The data directory (SQLite database, uploaded files, rendered reports).
+    #[arg(long, default_value = "tailor-data")]
+    pub(crate) data_dir: PathBuf,
+    /// A PostgreSQL URL (postgres://...) to use instead of the SQLite file in the data
+    /// directory.
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+    /// The installation key (64 hexadecimal digits; make one with `tailor admin
+    /// new-key`). The environment variable TAILOR_KEY may hold the key instead.
+    #[arg(long)]
+    pub(crate) key_file: Option<PathBuf>,
+    /// Use a publicly known key, for trying Tailor out with no real patient data: it
+    /// protects nothing.
+    #[arg(long)]
+    pub(crate) dev_insecure_key: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminArgs {
+    #[command(subcommand)]
+    pub(crate) action: AdminAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminAction {
+    /// Write a new random installation key to a file (readable by its owner only).
+    NewKey {
+        /// The key file to create (an existing file is never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create a user with a role, on boards (created when new); the password is read
+    /// from standard input.
+    AddUser {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// User name: letters, digits, '.', '_' or '-'.
+        #[arg(long)]
+        username: String,
+        /// admin, pathologist, oncologist, pharmacist, counsellor, coordinator or viewer.
+        #[arg(long)]
+        role: String,
+        /// A board the user belongs to (repeat for several).
+        #[arg(long = "board")]
+        boards: Vec<String>,
+        /// Read the password from standard input (one line), never from the command line.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Make an API token for a user (for pipelines); printed once, stored hashed.
+    AddToken {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The user the token acts as.
+        #[arg(long)]
+        username: String,
+        /// What the token is for (shown to administrators).
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    #[command(subcommand)]
+    pub(crate) action: AuditAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditAction {
+    /// Check the hash chain of the audit trail: exit 0 when intact, 1 naming the first
+    /// row that was edited, deleted, inserted or moved (2 when it cannot be checked).
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Debug, Args)]

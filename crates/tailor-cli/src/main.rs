@@ -4,6 +4,7 @@
 //! line or record and what is wrong), 1 is never used for errors so pipelines can tell
 //! "ran and found nothing" (0) from "failed" (2).
 
+mod admin_cmd;
 mod cli;
 mod kb_cmd;
 mod pgx_cmd;
@@ -37,6 +38,12 @@ fn main() {
         cli::Command::Somatic(a) => somatic_cmd::run(*a),
         cli::Command::Report(a) => report_cmd::run(a),
         cli::Command::Kb(a) => kb_cmd::run(a),
+        cli::Command::Admin(a) => admin_cmd::run_admin(a),
+        cli::Command::Audit(a) => match admin_cmd::run_audit(a) {
+            // A broken chain is a finding, not a failure to run: exit 1.
+            Ok(false) => std::process::exit(1),
+            other => other.map(|_| ()),
+        },
     };
     if result.is_ok() {
         // Outputs are written and committed; the knowledge base and results need no

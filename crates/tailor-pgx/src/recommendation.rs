@@ -592,14 +592,11 @@ pub fn html_to_text(html: &str) -> String {
                     let tag = &rest[1..end];
                     let closing = tag.starts_with('/');
                     let name = tag.trim_start_matches('/');
-                    let name = &name[..name
-                        .bytes()
-                        .take_while(u8::is_ascii_alphanumeric)
-                        .count()];
+                    let name = &name[..name.bytes().take_while(u8::is_ascii_alphanumeric).count()];
                     let is = |n: &str| name.eq_ignore_ascii_case(n);
                     const BLOCKS: [&str; 13] = [
-                        "br", "p", "div", "tr", "ul", "ol", "table", "thead", "tbody", "h1",
-                        "h2", "h3", "h4",
+                        "br", "p", "div", "tr", "ul", "ol", "table", "thead", "tbody", "h1", "h2",
+                        "h3", "h4",
                     ];
                     if BLOCKS.iter().any(|b| is(b)) || is("h5") || is("h6") {
                         raw.push('\n');

@@ -3,6 +3,7 @@
 //! All integration tests of this crate are modules of one test binary, so that a
 //! change links one binary instead of one per file (see docs/development.md).
 
+mod admin_cli;
 mod common;
 mod hardening;
 mod pgx_cli;

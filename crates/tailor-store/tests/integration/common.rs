@@ -1,0 +1,69 @@
+use tailor_store::{MasterKey, Store, StoreConfig};
+
+/// A store on a fresh database, with the temporary folder that holds its data.
+pub(crate) struct TestStore {
+    pub(crate) store: Store,
+    pub(crate) name: &'static str,
+    _dir: tempfile::TempDir,
+}
+
+/// One fresh store per backend: SQLite, and PostgreSQL when `TAILOR_TEST_POSTGRES` is
+/// set to a server URL whose user may create databases (each test gets its own).
+pub(crate) async fn stores() -> Vec<TestStore> {
+    let key = MasterKey::generate();
+    let mut out = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let config = StoreConfig {
+        data_dir: dir.path().join("data"),
+        database_url: None,
+    };
+    out.push(TestStore {
+        store: Store::open(&config, key.clone())
+            .await
+            .expect("SQLite store opens"),
+        name: "sqlite",
+        _dir: dir,
+    });
+    if let Some(server) = std::env::var_os("TAILOR_TEST_POSTGRES") {
+        let server = server.to_string_lossy().into_owned();
+        out.push(TestStore {
+            store: postgres_store(&server, key).await,
+            name: "postgres",
+            _dir: tempfile::tempdir().unwrap(),
+        });
+    } else if std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_some() {
+        panic!("TAILOR_TEST_POSTGRES is not set, and CI requires the PostgreSQL run");
+    }
+    out
+}
+
+async fn postgres_store(server: &str, key: MasterKey) -> Store {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("tailor_test_{}", hex_id());
+    let mut admin = sqlx::AnyConnection::connect(server)
+        .await
+        .expect("PostgreSQL server from TAILOR_TEST_POSTGRES");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    let (base, _) = server.rsplit_once('/').expect("URL ends with /DATABASE");
+    let dir = tempfile::tempdir().unwrap();
+    let config = StoreConfig {
+        data_dir: dir.keep(),
+        database_url: Some(format!("{base}/{name}")),
+    };
+    Store::open(&config, key)
+        .await
+        .expect("PostgreSQL store opens")
+}
+
+fn hex_id() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{:x}_{}", nanos, std::process::id())
+}
