@@ -1,5 +1,6 @@
-//! Tailor's database: users and roles, boards, API tokens and a hash-chained audit trail
-//! (cases, uploads and runs follow), with patient data encrypted at rest.
+//! Tailor's database: users and roles, boards, API tokens, a hash-chained audit trail,
+//! cases with their uploaded files, engine jobs and stored interpretations, with patient
+//! data encrypted at rest.
 //!
 //! One schema, two databases: an SQLite file in the data directory by default (WAL,
 //! foreign keys on), or PostgreSQL when a `postgres://` URL is given. Both go through
@@ -16,10 +17,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 pub mod audit;
+pub mod cases;
 pub mod crypto;
 pub mod users;
 
 pub use audit::{AuditEvent, AuditReport, Outcome};
+pub use cases::{CaseRecord, CaseStatus, NewCase};
 pub use crypto::{MasterKey, Sealer};
 pub use users::{Role, User};
 

@@ -4,6 +4,8 @@ use tailor_store::{MasterKey, Store, StoreConfig};
 pub(crate) struct TestStore {
     pub(crate) store: Store,
     pub(crate) name: &'static str,
+    /// The PostgreSQL database URL, for `pg_dump`.
+    pub(crate) url: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -22,13 +24,16 @@ pub(crate) async fn stores() -> Vec<TestStore> {
             .await
             .expect("SQLite store opens"),
         name: "sqlite",
+        url: None,
         _dir: dir,
     });
     if let Some(server) = std::env::var_os("TAILOR_TEST_POSTGRES") {
         let server = server.to_string_lossy().into_owned();
+        let (store, url) = postgres_store(&server, key).await;
         out.push(TestStore {
-            store: postgres_store(&server, key).await,
+            store,
             name: "postgres",
+            url: Some(url),
             _dir: tempfile::tempdir().unwrap(),
         });
     } else if std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_some() {
@@ -37,7 +42,7 @@ pub(crate) async fn stores() -> Vec<TestStore> {
     out
 }
 
-async fn postgres_store(server: &str, key: MasterKey) -> Store {
+async fn postgres_store(server: &str, key: MasterKey) -> (Store, String) {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let name = format!("tailor_test_{}", hex_id());
@@ -50,13 +55,15 @@ async fn postgres_store(server: &str, key: MasterKey) -> Store {
         .expect("create a test database");
     let (base, _) = server.rsplit_once('/').expect("URL ends with /DATABASE");
     let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/{name}");
     let config = StoreConfig {
         data_dir: dir.keep(),
-        database_url: Some(format!("{base}/{name}")),
+        database_url: Some(url.clone()),
     };
-    Store::open(&config, key)
+    let store = Store::open(&config, key)
         .await
-        .expect("PostgreSQL store opens")
+        .expect("PostgreSQL store opens");
+    (store, url)
 }
 
 fn hex_id() -> String {

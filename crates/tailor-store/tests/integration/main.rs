@@ -3,5 +3,6 @@
 //! runs on each backend.
 
 mod audit;
+mod cases;
 mod common;
 mod users;
