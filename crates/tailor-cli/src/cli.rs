@@ -27,6 +27,24 @@ pub(crate) enum Command {
     Admin(AdminArgs),
     /// The audit trail of a Tailor data directory.
     Audit(AuditArgs),
+    /// The tumour board web app: the HTTP API over a data directory (cases, uploads,
+    /// engine runs, reports), with API tokens and an audit event for every access.
+    Serve(Box<ServeArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on. Keep it on loopback behind a TLS-terminating
+    /// reverse proxy; Tailor itself does not speak TLS.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) bind: std::net::SocketAddr,
+    /// The largest upload of one case (all its files), in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub(crate) max_upload_mb: usize,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    #[command(flatten)]
+    pub(crate) knowledge: KnowledgeArgs,
 }
 
 /// Where a data directory is and how to open it; every command that opens one takes the

@@ -1,0 +1,338 @@
+//! `/api/v1/cases`: create a case from an upload, list, read, and the reports rendered
+//! from its stored interpretation.
+
+use std::path::Path;
+
+use axum::extract::{Multipart, Path as UrlPath, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use tailor_case::resolve::MemoryResolver;
+use tailor_case::CaseManifest;
+use tailor_core::interpretation::Interpretation;
+use tailor_interpret::{CaseInputs, Engines, ErrorClass, InterpretOptions};
+use tailor_store::{CaseStatus, NewCase, Outcome};
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// An upload read and checked: the manifest, the parsed case, and the files by entry.
+pub(crate) struct Upload {
+    pub(crate) manifest: CaseManifest,
+    pub(crate) inputs: CaseInputs,
+}
+
+/// Parses a manifest and its files with the engines' models, as a run would: every
+/// problem with the upload is found here and answered with a 4xx, before anything is
+/// stored or queued.
+pub(crate) fn parse_upload(
+    engines: &Engines,
+    manifest: &[u8],
+    files: &[(String, Vec<u8>)],
+) -> Result<Upload, ApiError> {
+    let manifest = CaseManifest::from_reader(manifest, Path::new("manifest"))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    for (key, entry) in manifest.inputs() {
+        if !files.iter().any(|(name, _)| Path::new(name) == entry) {
+            return Err(ApiError::bad_request(format!(
+                "manifest entry {key} names `{}`, but no uploaded part has that name \
+                 (send each file as a form part named as the manifest names it)",
+                entry.display()
+            )));
+        }
+    }
+    let mut resolver = MemoryResolver::new();
+    for (name, bytes) in files {
+        resolver.insert(name.as_str(), bytes.clone());
+    }
+    let inputs = CaseInputs::read(&manifest, &resolver, engines, &InterpretOptions::default())
+        .map_err(|e| match e.class() {
+            ErrorClass::BadInput => ApiError::bad_request(e.to_string()),
+            _ => ApiError::internal(e),
+        })?;
+    Ok(Upload { manifest, inputs })
+}
+
+/// `POST /api/v1/cases`: a multipart form with a part `manifest` (the case YAML), one
+/// part per file the manifest names (the part's name is the entry), and optionally
+/// `board`. Answers 201 `{"id", "status": "queued"}`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
+    let resource = "/api/v1/cases".to_string();
+    if !user.user.role.may_create_cases() {
+        state
+            .audit(user.event("case.create", resource, None, Outcome::Denied))
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "viewers cannot create cases",
+        ));
+    }
+    let mut manifest: Option<Vec<u8>> = None;
+    let mut board: Option<String> = None;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let outcome = async {
+        while let Some(field) = form.next_field().await.map_err(multipart_error)? {
+            let name = field.name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(multipart_error)?.to_vec();
+            match name.as_str() {
+                "manifest" => manifest = Some(bytes),
+                "board" => {
+                    board = Some(
+                        String::from_utf8(bytes)
+                            .map_err(|_| ApiError::bad_request("the board field is not text"))?,
+                    )
+                }
+                "" => return Err(ApiError::bad_request("a form part has no name")),
+                _ if files.iter().any(|(n, _)| *n == name) => {
+                    return Err(ApiError::bad_request(format!(
+                        "two form parts are named `{name}`"
+                    )))
+                }
+                _ => files.push((name, bytes)),
+            }
+        }
+        let manifest = manifest.ok_or_else(|| {
+            ApiError::bad_request(
+                "no `manifest` part: send the case YAML as a form part named manifest",
+            )
+        })?;
+        let board = choose_board(&user, board)?;
+        let engines = state.engines.clone();
+        let (manifest, files, upload) = tokio::task::spawn_blocking(move || {
+            let upload = parse_upload(&engines, &manifest, &files);
+            (manifest, files, upload)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        let upload = upload?;
+        let id = state
+            .store
+            .create_case(&NewCase {
+                board,
+                created_by: user.user.username.clone(),
+                pseudonym: upload.manifest.patient.clone(),
+                manifest,
+                files,
+            })
+            .await?;
+        Ok::<_, ApiError>(id)
+    }
+    .await;
+    match outcome {
+        Ok(id) => {
+            state
+                .audit(user.event(
+                    "case.create",
+                    format!("{resource}/{id}"),
+                    Some(&id),
+                    Outcome::Success,
+                ))
+                .await?;
+            state.jobs.notify_one();
+            Ok((
+                StatusCode::CREATED,
+                [(header::LOCATION, format!("/api/v1/cases/{id}"))],
+                Json(json!({ "id": id, "status": CaseStatus::Queued.as_str() })),
+            )
+                .into_response())
+        }
+        Err(e) => {
+            state
+                .audit(user.event("case.create", resource, None, Outcome::Failure))
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+/// A multipart failure as the client's error: a body over the limit is 413.
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    let status = e.status();
+    let reason = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "the upload is larger than this server accepts (tailor serve --max-upload-mb)".to_string()
+    } else {
+        format!("the form could not be read: {}", e.body_text())
+    };
+    ApiError::new(
+        if status.is_client_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        },
+        reason,
+    )
+}
+
+/// The board of a new case: the one named (which the user must belong to), or the
+/// user's only board.
+fn choose_board(user: &AuthUser, named: Option<String>) -> Result<String, ApiError> {
+    match named {
+        Some(board) if user.sees_board(&board) => Ok(board),
+        Some(board) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("you are not on the board `{board}`"),
+        )),
+        None => match user.user.boards.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "you are on no board; an administrator adds you to one",
+            )),
+            many => Err(ApiError::bad_request(format!(
+                "you are on several boards ({}): name one in the `board` field",
+                many.join(", ")
+            ))),
+        },
+    }
+}
+
+/// The case `id` when the user may see it; a 404 otherwise (audited either way).
+async fn visible_case(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+    action: &str,
+    resource: &str,
+) -> Result<tailor_store::CaseRecord, ApiError> {
+    match state.store.case(id).await? {
+        Some(case) if user.sees_board(&case.board) => Ok(case),
+        found => {
+            let outcome = if found.is_some() {
+                Outcome::Denied
+            } else {
+                Outcome::Failure
+            };
+            let case_id = found.as_ref().map(|c| c.id.as_str());
+            state
+                .audit(user.event(action, resource.to_string(), case_id, outcome))
+                .await?;
+            Err(ApiError::case_not_found())
+        }
+    }
+}
+
+/// `GET /api/v1/cases`: the cases of the user's boards, newest first.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let boards =
+        (user.user.role != tailor_store::Role::Admin).then_some(user.user.boards.as_slice());
+    let cases = state.store.cases(boards).await?;
+    state
+        .audit(user.event("case.list", "/api/v1/cases".into(), None, Outcome::Success))
+        .await?;
+    Ok(Json(json!({
+        "cases": cases.iter().map(|c| json!({
+            "id": c.id,
+            "status": c.status.as_str(),
+            "board": c.board,
+            "patient": c.pseudonym,
+            "created_by": c.created_by,
+            "created_ms": c.created_ms,
+        })).collect::<Vec<_>>()
+    })))
+}
+
+/// `GET /api/v1/cases/{id}`: `{"id", "status", "error"?, "interpretation"?}`, the
+/// interpretation being the latest stored (the `interpretation.json` document).
+pub(crate) async fn read(
+    State(state): State<AppState>,
+    user: AuthUser,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let resource = format!("/api/v1/cases/{id}");
+    let case = visible_case(&state, &user, &id, "case.read", &resource).await?;
+    let mut body = json!({
+        "id": case.id,
+        "status": case.status.as_str(),
+        "board": case.board,
+        "patient": case.pseudonym,
+        "created_by": case.created_by,
+    });
+    if let Some(error) = &case.error {
+        body["error"] = json!(error);
+    }
+    if let Some((version, document)) = state.store.latest_interpretation(&case.id).await? {
+        let document: serde_json::Value =
+            serde_json::from_slice(&document).map_err(ApiError::internal)?;
+        body["interpretation"] = document;
+        body["version"] = json!(version);
+    }
+    state
+        .audit(user.event("case.read", resource, Some(&case.id), Outcome::Success))
+        .await?;
+    Ok(Json(body))
+}
+
+/// `GET /api/v1/cases/{id}/{file}`: a report rendered from the stored interpretation
+/// (`report.html`, `report.pdf`, `report.fhir.json`, `patient-summary.html`,
+/// `interpretation.json`).
+pub(crate) async fn rendered(
+    State(state): State<AppState>,
+    user: AuthUser,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let resource = format!("/api/v1/cases/{id}/{file}");
+    let case = visible_case(&state, &user, &id, "report.read", &resource).await?;
+    let answer = async {
+        let content_type = match file.as_str() {
+            "report.html" | "patient-summary.html" => "text/html; charset=utf-8",
+            "report.pdf" => "application/pdf",
+            "report.fhir.json" => "application/fhir+json",
+            "interpretation.json" => "application/json",
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "no such report: report.html, report.pdf, report.fhir.json, \
+                     patient-summary.html or interpretation.json",
+                ))
+            }
+        };
+        let Some((_, document)) = state.store.latest_interpretation(&case.id).await? else {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!(
+                    "the case is not interpreted yet (status: {})",
+                    case.status.as_str()
+                ),
+            ));
+        };
+        let body = tokio::task::spawn_blocking(move || render(&file, &document))
+            .await
+            .map_err(ApiError::internal)??;
+        Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+    }
+    .await;
+    let outcome = if answer.is_ok() {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    };
+    state
+        .audit(user.event("report.read", resource, Some(&case.id), outcome))
+        .await?;
+    answer
+}
+
+fn render(file: &str, document: &[u8]) -> Result<Vec<u8>, ApiError> {
+    if file == "interpretation.json" {
+        return Ok(document.to_vec());
+    }
+    let interpretation: Interpretation =
+        serde_json::from_slice(document).map_err(ApiError::internal)?;
+    Ok(match file {
+        "report.html" => tailor_report::html::clinician_report(&interpretation).into_bytes(),
+        "patient-summary.html" => {
+            tailor_report::html::patient_summary(&interpretation).into_bytes()
+        }
+        "report.fhir.json" => tailor_fhir::to_json(&interpretation).map_err(ApiError::internal)?,
+        _ => tailor_pdf::clinician_report(&interpretation),
+    })
+}

@@ -1,0 +1,178 @@
+//! The tumour board web app behind `tailor serve`: an HTTP API over the same library
+//! functions as the command line, a background worker that runs the engines, and an
+//! audit event for every access.
+//!
+//! The routes are one table ([`ROUTES`]) from which the router is built, so that the
+//! authorisation tests walk exactly the routes the server serves: a route added without
+//! an entry in the test matrix fails the test.
+//!
+//! Status: the API for cases (create from an upload, read, list, rendered reports) with
+//! API tokens, the worker, and the audit trail. Pages, sign-in sessions, consent and the
+//! OpenAPI document are the next steps of issue 9.
+
+use std::sync::Arc;
+
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use tailor_interpret::Engines;
+use tailor_store::{AuditEvent, Store};
+
+mod auth;
+mod cases;
+mod error;
+pub mod worker;
+
+pub use auth::AuthUser;
+pub use error::ApiError;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The largest request body accepted (the whole upload of a case), in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 512 << 20,
+        }
+    }
+}
+
+/// What every handler shares: the store, the engines built once, the settings, and the
+/// worker's wake-up call.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database and the key.
+    pub store: Store,
+    /// The engines of the knowledge base, built once.
+    pub engines: Arc<Engines>,
+    /// Settings.
+    pub config: ServerConfig,
+    /// Wakes the worker when a case is queued.
+    pub jobs: Arc<tokio::sync::Notify>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Records an audit event; a failure to record is a server error (an access that
+    /// cannot be audited does not happen).
+    pub async fn audit(&self, event: AuditEvent) -> Result<(), ApiError> {
+        self.store.audit(&event).await?;
+        Ok(())
+    }
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (the health check).
+    Public,
+    /// Any signed-in user; what they see is then limited to their boards.
+    SignedIn,
+    /// A signed-in user whose role may create cases (not a viewer).
+    CreatesCases,
+}
+
+/// One route of the server.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// Whether the path names a case (`{id}`), so that board membership decides.
+    pub case_scoped: bool,
+    handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Every route the server serves.
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        method: "GET",
+        path: "/healthz",
+        access: Access::Public,
+        case_scoped: false,
+        handler: || get(|| async { "ok" }),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/api/v1/cases",
+        access: Access::CreatesCases,
+        case_scoped: false,
+        handler: || post(cases::create),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/api/v1/cases",
+        access: Access::SignedIn,
+        case_scoped: false,
+        handler: || get(cases::list),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/api/v1/cases/{id}",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || get(cases::read),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/api/v1/cases/{id}/{file}",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || get(cases::rendered),
+    },
+];
+
+/// The application: every route of [`ROUTES`] over `state`.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in ROUTES {
+        router = router.route(route.path, (route.handler)());
+    }
+    router
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_upload_bytes,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers on every answer: nothing is cached (answers carry patient data), content
+/// types are not guessed, pages are not framed, and report pages load nothing.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::{self, HeaderValue};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}

@@ -1,0 +1,6 @@
+//! The server through its router (`oneshot`, no sockets): the API end to end on the
+//! bundled example case, bad uploads, and the authorisation matrix over every route.
+
+mod api;
+mod common;
+mod matrix;
