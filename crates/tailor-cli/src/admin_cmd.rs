@@ -196,6 +196,7 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
                 max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
             },
             jobs: Default::default(),
+            documents: Default::default(),
         };
         tokio::spawn(tailor_server::worker::run(state.clone()));
         let listener = tokio::net::TcpListener::bind(args.bind)

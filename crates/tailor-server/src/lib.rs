@@ -52,6 +52,57 @@ pub struct AppState {
     pub config: ServerConfig,
     /// Wakes the worker when a case is queued.
     pub jobs: Arc<tokio::sync::Notify>,
+    /// Interpretations recently read, decrypted.
+    pub documents: Arc<DocumentCache>,
+}
+
+/// The last interpretations read, decrypted, by (case, version): a stored version never
+/// changes, so an entry never goes stale, and reading a case again costs no decryption
+/// of its ~300 KB document (that was a fifth of the server's time under load). Held in
+/// the server's memory only, as any document being served is; bounded in entries.
+#[derive(Debug, Default)]
+pub struct DocumentCache {
+    entries: std::sync::Mutex<std::collections::VecDeque<CachedDocument>>,
+}
+
+/// (case id, version) and the decrypted document.
+type CachedDocument = ((String, i64), Arc<[u8]>);
+
+impl DocumentCache {
+    /// Documents kept.
+    const CAPACITY: usize = 64;
+
+    /// The document of (case, version), read through `load` when not cached.
+    pub async fn get_or_load<F, Fut>(
+        &self,
+        case_id: &str,
+        version: i64,
+        load: F,
+    ) -> Result<Option<Arc<[u8]>>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<Vec<u8>>, tailor_store::StoreError>>,
+    {
+        {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, doc)) = entries
+                .iter()
+                .find(|((c, v), _)| c == case_id && *v == version)
+            {
+                return Ok(Some(doc.clone()));
+            }
+        }
+        let Some(doc) = load().await? else {
+            return Ok(None);
+        };
+        let doc: Arc<[u8]> = doc.into();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back(((case_id.to_string(), version), doc.clone()));
+        Ok(Some(doc))
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -52,7 +52,9 @@ async fn run_next(state: &AppState) -> Result<bool, tailor_store::StoreError> {
         let interpretation =
             tailor_interpret::interpret(&upload.inputs, &engines, &InterpretOptions::default())
                 .map_err(|e| e.to_string())?;
-        tailor_report::interpretation_json(&interpretation).map_err(|e| e.to_string())
+        // Stored compact: the API splices it into answers as it is (a third smaller than
+        // the indented file `tailor report` writes); the download is indented again.
+        serde_json::to_vec(&interpretation).map_err(|e| e.to_string())
     })
     .await
     .unwrap_or_else(|e| Err(format!("the engine run stopped: {e}")));

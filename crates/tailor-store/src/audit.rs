@@ -119,62 +119,22 @@ fn outcome_of(text: &str) -> Option<Outcome> {
 }
 
 impl Store {
-    /// Appends one event to the chain; returns its sequence number.
+    /// Appends one event to the chain and returns its sequence number once it is
+    /// committed.
+    ///
+    /// Appends are group-committed: one writer task per store takes every event waiting
+    /// and writes them in one transaction, each still its own row of the chain. Under
+    /// load this turns one transaction per request into one per batch, and no caller is
+    /// answered before its event is durable.
     pub async fn audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-        let key = self.key.audit_key();
-        let _guard = self.audit_lock.lock().await;
-        let mut tx = self.pool.begin().await?;
-        // Writing the head row first takes the database's write lock on it (a row lock on
-        // PostgreSQL, the write lock on SQLite), so appends from other processes wait.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (prev_seq, prev_hash) = match head {
-            Some(row) => (row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?),
-            None => (0, GENESIS.to_string()),
-        };
-        let seq = prev_seq + 1;
-        let at_ms = now_ms();
-        let hash = row_hash(&key, seq, at_ms, event, &prev_hash);
-        sqlx::query(
-            "INSERT INTO audit_events (seq, at_ms, actor, action, resource, case_id, client, \
-             outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(seq)
-        .bind(at_ms)
-        .bind(&event.actor)
-        .bind(&event.action)
-        .bind(&event.resource)
-        .bind(event.case_id.as_deref())
-        .bind(&event.client)
-        .bind(event.outcome.as_str())
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        let mac = head_mac(&key, seq, &hash);
-        if prev_seq == 0 {
-            sqlx::query("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3)")
-                .bind(seq)
-                .bind(&hash)
-                .bind(&mac)
-                .execute(&mut *tx)
-                .await?;
-        } else {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
-                .bind(seq)
-                .bind(&hash)
-                .bind(&mac)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(seq)
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.audit_tx
+            .send((event.clone(), reply))
+            .map_err(|_| StoreError::Invalid("the audit writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Invalid("the audit writer has stopped".into()))?
     }
-
     /// Events in sequence order, from `after` (exclusive), at most `limit`.
     pub async fn audit_events(
         &self,
@@ -329,4 +289,106 @@ impl Store {
             first_bad: None,
         })
     }
+}
+
+/// One queued append: the event and where to send its sequence number.
+pub(crate) type AuditRequest = (
+    AuditEvent,
+    tokio::sync::oneshot::Sender<Result<i64, StoreError>>,
+);
+
+/// The most events written in one transaction.
+const BATCH: usize = 512;
+
+/// The writer task of a store: waits for an event, takes every other one already
+/// waiting, writes them in one transaction, answers each caller. Ends when the store and
+/// all its clones are gone.
+pub(crate) async fn writer(
+    pool: sqlx::AnyPool,
+    key: crate::crypto::AuditKey,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<AuditRequest>,
+) {
+    let mut batch: Vec<AuditRequest> = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut batch, BATCH).await > 0 {
+        let events: Vec<&AuditEvent> = batch.iter().map(|(e, _)| e).collect();
+        match append_batch(&pool, &key, &events).await {
+            Ok(first) => {
+                for (i, (_, reply)) in batch.drain(..).enumerate() {
+                    let _ = reply.send(Ok(first + i as i64));
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(StoreError::Invalid(format!(
+                        "the audit event could not be recorded: {message}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+/// Writes `events` as the next rows of the chain in one transaction; returns the first
+/// sequence number.
+async fn append_batch(
+    pool: &sqlx::AnyPool,
+    key: &crate::crypto::AuditKey,
+    events: &[&AuditEvent],
+) -> Result<i64, StoreError> {
+    let mut tx = pool.begin().await?;
+    // Writing the head row first takes the database's write lock on it (a row lock on
+    // PostgreSQL, the write lock on SQLite), so appends from other processes wait.
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (first_seq, mut prev_hash) = match head {
+        Some(row) => (row.try_get::<i64, _>(0)? + 1, row.try_get::<String, _>(1)?),
+        None => (1, GENESIS.to_string()),
+    };
+    let at_ms = now_ms();
+    let mut seq = first_seq;
+    for event in events {
+        let hash = row_hash(key, seq, at_ms, event, &prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, at_ms, actor, action, resource, case_id, client, \
+             outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seq)
+        .bind(at_ms)
+        .bind(&event.actor)
+        .bind(&event.action)
+        .bind(&event.resource)
+        .bind(event.case_id.as_deref())
+        .bind(&event.client)
+        .bind(event.outcome.as_str())
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        prev_hash = hash;
+        seq += 1;
+    }
+    let last = seq - 1;
+    let mac = head_mac(key, last, &prev_hash);
+    if first_seq == 1 {
+        sqlx::query("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3)")
+            .bind(last)
+            .bind(&prev_hash)
+            .bind(&mac)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
+            .bind(last)
+            .bind(&prev_hash)
+            .bind(&mac)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(first_seq)
 }

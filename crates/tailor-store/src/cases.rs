@@ -89,6 +89,8 @@ pub struct CaseRecord {
     pub pseudonym: String,
     /// Why the last run failed.
     pub error: Option<String>,
+    /// The latest interpretation's version, when one was stored.
+    pub latest_version: Option<i64>,
 }
 
 /// A new random id: 128 bits in hexadecimal (unguessable, so an id alone grants nothing
@@ -234,6 +236,7 @@ impl Store {
             error: error
                 .map(|e| sealer.open_text(&format!("case:{id}:error"), &e))
                 .transpose()?,
+            latest_version: row.try_get(8)?,
             id,
         })
     }
@@ -244,7 +247,8 @@ impl Store {
             return Ok(None);
         }
         let row = sqlx::query(
-            "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error \
+            "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error, \
+             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id) \
              FROM cases WHERE id = $1",
         )
         .bind(id)
@@ -256,7 +260,8 @@ impl Store {
     /// The cases of the given boards (every case for `None`), newest first.
     pub async fn cases(&self, boards: Option<&[String]>) -> Result<Vec<CaseRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error \
+            "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error, \
+             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id) \
              FROM cases ORDER BY created_ms DESC, id",
         )
         .fetch_all(&self.pool)
@@ -419,6 +424,25 @@ impl Store {
             }
         }
         Ok((requeued, failed))
+    }
+
+    /// One stored interpretation of a case (JSON), decrypted.
+    pub async fn interpretation(
+        &self,
+        case_id: &str,
+        version: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row =
+            sqlx::query("SELECT document FROM interpretations WHERE case_id = $1 AND version = $2")
+                .bind(case_id)
+                .bind(version)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(self.key.sealer().open(
+            &format!("case:{case_id}:interpretation:{version}"),
+            &row.try_get::<Vec<u8>, _>(0)?,
+        )?))
     }
 
     /// The latest interpretation of a case (JSON) with its version.

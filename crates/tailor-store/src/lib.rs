@@ -86,9 +86,10 @@ pub struct Store {
     backend: Backend,
     key: MasterKey,
     data_dir: PathBuf,
-    /// Serialises this process's audit appends (other processes are serialised by the
-    /// database's lock on the chain head).
-    audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The queue of this store's audit writer (one task per opened store serialises the
+    /// appends of this process; other processes are serialised by the database's lock
+    /// on the chain head).
+    audit_tx: tokio::sync::mpsc::UnboundedSender<audit::AuditRequest>,
 }
 
 impl Store {
@@ -140,12 +141,14 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let (audit_tx, queue) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(audit::writer(pool.clone(), key.audit_key(), queue));
         Ok(Self {
             pool,
             backend,
             key,
             data_dir: config.data_dir.clone(),
-            audit_lock: Default::default(),
+            audit_tx,
         })
     }
 

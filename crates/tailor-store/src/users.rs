@@ -262,14 +262,28 @@ impl Store {
         if !token.starts_with("tlr_") || token.len() != 68 {
             return Ok(None);
         }
-        let row = sqlx::query("SELECT username FROM api_tokens WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(row) => self.user(&row.try_get::<String, _>(0)?).await,
-            None => Ok(None),
-        }
+        // One query for the user and their boards (this runs on every API request).
+        let rows = sqlx::query(
+            "SELECT u.username, u.role, m.board FROM api_tokens t \
+             JOIN users u ON u.username = t.username AND u.disabled = 0 \
+             LEFT JOIN board_members m ON m.username = u.username \
+             WHERE t.token_hash = $1 ORDER BY m.board",
+        )
+        .bind(token_hash(token))
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let boards = rows
+            .iter()
+            .filter_map(|r| r.try_get::<Option<String>, _>(2).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(User {
+            username: first.try_get(0)?,
+            role: Role::parse(&first.try_get::<String, _>(1)?)?,
+            boards,
+        }))
     }
 }
 

@@ -49,6 +49,7 @@ pub(crate) async fn server(config: ServerConfig) -> TestServer {
             engines: engines(),
             config,
             jobs: Default::default(),
+            documents: Default::default(),
         },
         _dir: dir,
     }
