@@ -202,7 +202,9 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .with_context(|| format!("cannot listen on {}", args.bind))?;
-        eprintln!("tailor serve: listening on http://{}", args.bind);
+        // The address actually bound (port 0 asks the system for a free one).
+        let bound = listener.local_addr().context("reading the bound address")?;
+        eprintln!("tailor serve: listening on http://{bound}");
         axum::serve(
             listener,
             tailor_server::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

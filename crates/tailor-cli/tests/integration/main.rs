@@ -7,4 +7,5 @@ mod admin_cli;
 mod common;
 mod hardening;
 mod pgx_cli;
+mod serve_crash;
 mod somatic_cli;
