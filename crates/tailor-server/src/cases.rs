@@ -58,10 +58,22 @@ pub(crate) fn parse_upload(
 /// `POST /api/v1/cases`: a multipart form with a part `manifest` (the case YAML), one
 /// part per file the manifest names (the part's name is the entry), and optionally
 /// `board`. Answers 201 `{"id", "status": "queued"}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    request_body(content = crate::openapi::NewCaseForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored and queued", body = crate::openapi::CreatedCase),
+        (status = 400, description = "The upload is wrong: the reason says what", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "A viewer, or a board the user is not on", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Larger than the server accepts", body = crate::openapi::ErrorBody)
+    )
+)]
 pub(crate) async fn create(
     State(state): State<AppState>,
     user: AuthUser,
-    mut form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let resource = "/api/v1/cases".to_string();
     if !user.user.role.may_create_cases() {
@@ -77,6 +89,14 @@ pub(crate) async fn create(
     let mut board: Option<String> = None;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let outcome = async {
+        // Not a multipart body at all: the same JSON error as every other refusal.
+        let mut form = form.map_err(|e| {
+            ApiError::bad_request(format!(
+                "send the case as multipart/form-data (a `manifest` part and one part per \
+                 file): {}",
+                e.body_text()
+            ))
+        })?;
         while let Some(field) = form.next_field().await.map_err(multipart_error)? {
             let name = field.name().unwrap_or_default().to_string();
             let bytes = field.bytes().await.map_err(multipart_error)?.to_vec();
@@ -218,6 +238,14 @@ async fn visible_case(
 }
 
 /// `GET /api/v1/cases`: the cases of the user's boards, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    responses(
+        (status = 200, description = "The cases of the user's boards", body = crate::openapi::CaseList),
+        (status = 401, description = "No valid token", body = crate::openapi::ErrorBody)
+    )
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -247,6 +275,16 @@ pub(crate) async fn list(
 /// again: it is JSON Tailor wrote, and its authenticated encryption vouches that it was
 /// not changed since. (A case document is about 300 KB; parsing and re-writing it was
 /// most of the cost of this, the most frequent request.)
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case, with its latest interpretation once done", body = crate::openapi::CaseAnswer),
+        (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such case, or not on the user's boards", body = crate::openapi::ErrorBody)
+    )
+)]
 pub(crate) async fn read(
     State(state): State<AppState>,
     user: AuthUser,
@@ -284,6 +322,22 @@ pub(crate) async fn read(
 /// `GET /api/v1/cases/{id}/{file}`: a report rendered from the stored interpretation
 /// (`report.html`, `report.pdf`, `report.fhir.json`, `patient-summary.html`,
 /// `interpretation.json`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/{file}",
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("file" = String, Path, description = "report.html, report.pdf, report.fhir.json, patient-summary.html or interpretation.json")
+    ),
+    responses(
+        (status = 200, description = "The report", content(
+            ("text/html"), ("application/pdf"), ("application/fhir+json"), ("application/json")
+        )),
+        (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such case or report", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Not interpreted yet", body = crate::openapi::ErrorBody)
+    )
+)]
 pub(crate) async fn rendered(
     State(state): State<AppState>,
     user: AuthUser,

@@ -20,6 +20,7 @@ use tailor_store::{AuditEvent, Store};
 mod auth;
 mod cases;
 mod error;
+pub mod openapi;
 pub mod worker;
 
 pub use auth::AuthUser;
@@ -155,6 +156,13 @@ pub const ROUTES: &[RouteSpec] = &[
         access: Access::Public,
         case_scoped: false,
         handler: || get(|| async { "ok" }),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/api/openapi.json",
+        access: Access::SignedIn,
+        case_scoped: false,
+        handler: || get(openapi::document),
     },
     RouteSpec {
         method: "POST",

@@ -202,3 +202,37 @@ async fn bad_uploads_get_a_4xx_with_the_reason_and_nothing_is_stored() {
     let left = std::fs::read_dir(&blobs).map(|d| d.count()).unwrap_or(0);
     assert_eq!(left, 0);
 }
+
+/// The OpenAPI document describes exactly the API routes the server serves.
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route() {
+    let t = server(ServerConfig::default()).await;
+    let state = &t.state;
+    let token = user(state, "onc", Role::Oncologist, &["gi"]).await;
+    assert_eq!(
+        send(state, get("/api/openapi.json", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let doc = send(state, get("/api/openapi.json", Some(&token)))
+        .await
+        .json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut served: Vec<(String, String)> = tailor_server::ROUTES
+        .iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    served.sort();
+    assert_eq!(documented, served);
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}

@@ -1,0 +1,161 @@
+//! The OpenAPI 3 document of the API, generated from the handlers' annotations and the
+//! answer types below (`utoipa`), served at `/api/openapi.json`. Pipelines generate
+//! clients from it, and CI fuzzes the server against it (schemathesis).
+
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+use tailor_store::Outcome;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Where a case is in its engine run.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusWord {
+    /// Waiting for the worker.
+    Queued,
+    /// The engines are running.
+    Running,
+    /// Interpreted.
+    Done,
+    /// The run failed; `error` says why.
+    Failed,
+}
+
+/// The answer to a new case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedCase {
+    /// Case id (32 hexadecimal digits).
+    pub id: String,
+    /// Always `queued`.
+    pub status: StatusWord,
+}
+
+/// A case with its latest interpretation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseAnswer {
+    /// Case id.
+    pub id: String,
+    /// Status of the engine run.
+    pub status: StatusWord,
+    /// The board the case belongs to.
+    pub board: String,
+    /// Patient pseudonym.
+    pub patient: String,
+    /// Who created the case.
+    pub created_by: String,
+    /// Why the last run failed.
+    pub error: Option<String>,
+    /// Version of the interpretation below (each run stores the next).
+    pub version: Option<i64>,
+    /// The Interpretation document, the schema of `interpretation.json`
+    /// (docs/schema/interpretation.schema.json).
+    #[schema(value_type = Option<Object>)]
+    pub interpretation: Option<serde_json::Value>,
+}
+
+/// One case of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: String,
+    /// Status of the engine run.
+    pub status: StatusWord,
+    /// Board.
+    pub board: String,
+    /// Patient pseudonym.
+    pub patient: String,
+    /// Creator.
+    pub created_by: String,
+    /// Created, Unix milliseconds.
+    pub created_ms: i64,
+}
+
+/// The cases a user may see, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    /// The cases.
+    pub cases: Vec<CaseSummary>,
+}
+
+/// Every error answer: what is wrong, for a person to read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The reason.
+    pub error: String,
+}
+
+/// The form of a new case: the manifest, optionally the board, and one part per file
+/// the manifest names, under that name (e.g. `tumour.vcf.gz`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct NewCaseForm {
+    /// The case manifest (YAML, as for `tailor report --case`), its file entries naming
+    /// other parts of this form.
+    #[schema(value_type = String, format = Binary)]
+    manifest: Vec<u8>,
+    /// The board of the case (default: the user's only board).
+    board: Option<String>,
+}
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tailor",
+        description = "Tumour board cases: uploads, engine runs, interpretations and reports. \
+                       Every request needs `Authorization: Bearer TOKEN` (`tailor admin add-token`)."
+    ),
+    paths(
+        crate::cases::create,
+        crate::cases::list,
+        crate::cases::read,
+        crate::cases::rendered,
+        document
+    ),
+    components(schemas(CreatedCase, CaseAnswer, CaseSummary, CaseList, ErrorBody, StatusWord, NewCaseForm)),
+    modifiers(&BearerToken),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`: this document.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    responses(
+        (status = 200, description = "The OpenAPI 3 document", content_type = "application/json"),
+        (status = 401, description = "No valid token", body = ErrorBody)
+    )
+)]
+pub(crate) async fn document(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<utoipa::openapi::OpenApi>, ApiError> {
+    state
+        .audit(user.event(
+            "openapi.read",
+            "/api/openapi.json".into(),
+            None,
+            Outcome::Success,
+        ))
+        .await?;
+    Ok(Json(ApiDoc::openapi()))
+}
