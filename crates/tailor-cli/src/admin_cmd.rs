@@ -155,7 +155,8 @@ pub(crate) fn run_audit(args: AuditArgs) -> Result<bool> {
 /// then the API served until the process is stopped.
 pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
     let key = master_key(&args.store)?;
-    if key.is_insecure() {
+    let insecure_key = key.is_insecure();
+    if insecure_key {
         eprintln!(
             "WARNING: --dev-insecure-key: the data directory is protected by a publicly known \
              key. Use it only to try Tailor out, never with patient data."
@@ -194,9 +195,12 @@ pub(crate) fn run_serve(args: ServeArgs) -> Result<()> {
             engines,
             config: tailor_server::ServerConfig {
                 max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
+                idle_minutes: args.idle_minutes,
+                insecure_key,
             },
             jobs: Default::default(),
             documents: Default::default(),
+            throttle: Default::default(),
         };
         tokio::spawn(tailor_server::worker::run(state.clone()));
         let listener = tokio::net::TcpListener::bind(args.bind)

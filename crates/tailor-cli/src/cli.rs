@@ -41,6 +41,9 @@ pub(crate) struct ServeArgs {
     /// The largest upload of one case (all its files), in MiB.
     #[arg(long, default_value_t = 512)]
     pub(crate) max_upload_mb: usize,
+    /// Sign a browser session out after this many minutes without a request.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) idle_minutes: u64,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
     #[command(flatten)]

@@ -40,10 +40,28 @@ impl FromRequestParts<AppState> for AuthUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let user = match token {
+        let mut user = match token {
             Some(token) => state.store.user_for_token(token).await?,
             None => None,
         };
+        // Or a browser's session. A form or script that changes something must carry the
+        // session's CSRF token (header X-CSRF-Token); SameSite=Strict cookies already
+        // keep other sites out, this is the second lock.
+        if user.is_none() && token.is_none() {
+            if let Some(session) = session_of(parts, state).await? {
+                let safe = matches!(
+                    parts.method,
+                    axum::http::Method::GET | axum::http::Method::HEAD
+                );
+                let csrf = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok());
+                if safe || csrf == Some(session.csrf.as_str()) {
+                    user = Some(session.user);
+                }
+            }
+        }
         match user {
             Some(user) => Ok(AuthUser { user, client }),
             None => {
@@ -95,4 +113,33 @@ impl AuthUser {
             outcome,
         }
     }
+}
+
+/// The name of the session cookie.
+pub(crate) const SESSION_COOKIE: &str = "tailor_session";
+
+/// A cookie's value from the request.
+pub(crate) fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The live session of the request's cookie, if any.
+pub(crate) async fn session_of(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<tailor_store::Session>, ApiError> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let idle_ms = i64::try_from(state.config.idle_minutes)
+        .unwrap_or(i64::MAX / 60_000)
+        .saturating_mul(60_000);
+    Ok(state.store.session(token, idle_ms).await?)
 }

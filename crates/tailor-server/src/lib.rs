@@ -21,6 +21,7 @@ mod auth;
 mod cases;
 mod error;
 pub mod openapi;
+mod pages;
 pub mod worker;
 
 pub use auth::AuthUser;
@@ -31,12 +32,18 @@ pub use error::ApiError;
 pub struct ServerConfig {
     /// The largest request body accepted (the whole upload of a case), in bytes.
     pub max_upload_bytes: usize,
+    /// A signed-in session ends after this many minutes without a request.
+    pub idle_minutes: u64,
+    /// The installation runs on the publicly known development key: every page says so.
+    pub insecure_key: bool,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             max_upload_bytes: 512 << 20,
+            idle_minutes: 15,
+            insecure_key: false,
         }
     }
 }
@@ -55,6 +62,8 @@ pub struct AppState {
     pub jobs: Arc<tokio::sync::Notify>,
     /// Interpretations recently read, decrypted.
     pub documents: Arc<DocumentCache>,
+    /// Failed sign-ins, for throttling.
+    pub throttle: Arc<pages::LoginThrottle>,
 }
 
 /// The last interpretations read, decrypted, by (case, version): a stored version never
@@ -150,6 +159,41 @@ pub struct RouteSpec {
 
 /// Every route the server serves.
 pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        method: "GET",
+        path: "/login",
+        access: Access::Public,
+        case_scoped: false,
+        handler: || get(pages::login_form),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/login",
+        access: Access::Public,
+        case_scoped: false,
+        handler: || post(pages::login),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/logout",
+        access: Access::SignedIn,
+        case_scoped: false,
+        handler: || post(pages::logout),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/",
+        access: Access::SignedIn,
+        case_scoped: false,
+        handler: || get(pages::case_list),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/cases/{id}",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || get(pages::case_page),
+    },
     RouteSpec {
         method: "GET",
         path: "/healthz",

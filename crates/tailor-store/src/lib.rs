@@ -19,11 +19,13 @@ use sqlx::AnyPool;
 pub mod audit;
 pub mod cases;
 pub mod crypto;
+pub mod sessions;
 pub mod users;
 
 pub use audit::{AuditEvent, AuditReport, Outcome};
 pub use cases::{CaseRecord, CaseStatus, NewCase};
 pub use crypto::{MasterKey, Sealer};
+pub use sessions::Session;
 pub use users::{Role, User};
 
 /// The migrations, numbered, run at every start.

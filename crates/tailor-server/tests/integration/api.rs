@@ -125,6 +125,7 @@ async fn a_case_uploaded_is_interpreted_and_its_reports_served() {
 async fn bad_uploads_get_a_4xx_with_the_reason_and_nothing_is_stored() {
     let t = server(ServerConfig {
         max_upload_bytes: 2 << 20,
+        ..ServerConfig::default()
     })
     .await;
     let state = &t.state;

@@ -50,6 +50,7 @@ pub(crate) async fn server(config: ServerConfig) -> TestServer {
             config,
             jobs: Default::default(),
             documents: Default::default(),
+            throttle: Default::default(),
         },
         _dir: dir,
     }

@@ -21,8 +21,18 @@ enum Target {
 
 /// What the server must answer.
 fn expected(route: &RouteSpec, actor: Actor, target: Target) -> StatusCode {
+    let page = !route.path.starts_with("/api/") && route.path != "/healthz";
+    match (route.method, route.path) {
+        // The sign-in form is for everyone; a sign-in without the form's CSRF cookie is
+        // refused whoever sends it.
+        ("GET", "/login") => return StatusCode::OK,
+        ("POST", "/login") => return StatusCode::FORBIDDEN,
+        _ => {}
+    }
     let role = match actor {
         _ if route.access == Access::Public => return StatusCode::OK,
+        // Pages send a person to the sign-in page; the API answers 401.
+        Actor::Anonymous if page => return StatusCode::SEE_OTHER,
         Actor::Anonymous => return StatusCode::UNAUTHORIZED,
         Actor::Member(role) => role,
     };
@@ -34,8 +44,12 @@ fn expected(route: &RouteSpec, actor: Actor, target: Target) -> StatusCode {
             (_, Target::OtherBoard) if admin => StatusCode::CREATED,
             (_, Target::OtherBoard) => StatusCode::FORBIDDEN,
         },
-        ("GET", "/api/v1/cases") | ("GET", "/api/openapi.json") => StatusCode::OK,
-        ("GET", "/api/v1/cases/{id}") | ("GET", "/api/v1/cases/{id}/{file}") => {
+        ("GET", "/api/v1/cases") | ("GET", "/api/openapi.json") | ("GET", "/") => StatusCode::OK,
+        // Signing out ends the session and sends the person to the sign-in page.
+        ("POST", "/logout") => StatusCode::SEE_OTHER,
+        ("GET", "/api/v1/cases/{id}")
+        | ("GET", "/api/v1/cases/{id}/{file}")
+        | ("GET", "/cases/{id}") => {
             match target {
                 Target::OwnBoard => StatusCode::OK,
                 Target::OtherBoard if admin => StatusCode::OK,
@@ -86,12 +100,33 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                     .replace("{id}", case)
                     .replace("{file}", "report.html");
                 let events_before = state.store.audit_events(0, 100_000).await.unwrap().len();
-                let answer = match route.method {
-                    "GET" => send(state, get(&path, token)).await,
-                    "POST" => {
-                        send(state, post_form(&path, token, &example_upload(Some(board)))).await
+                let page = !route.path.starts_with("/api/") && route.path != "/healthz";
+                let answer = if page {
+                    // People use pages with a session cookie (a new one per request, as
+                    // signing out ends it) and the session's CSRF token in forms.
+                    let session = match actor {
+                        Actor::Anonymous => None,
+                        Actor::Member(role) => {
+                            let cookie = state.store.start_session(role.as_str()).await.unwrap();
+                            let csrf = state
+                                .store
+                                .session(&cookie, 60_000)
+                                .await
+                                .unwrap()
+                                .unwrap()
+                                .csrf;
+                            Some((cookie, csrf))
+                        }
+                    };
+                    send(state, page_request(route.method, &path, session.as_ref())).await
+                } else {
+                    match route.method {
+                        "GET" => send(state, get(&path, token)).await,
+                        "POST" => {
+                            send(state, post_form(&path, token, &example_upload(Some(board)))).await
+                        }
+                        other => panic!("no request builder for method {other}"),
                     }
-                    other => panic!("no request builder for method {other}"),
                 };
                 let want = expected(route, actor, target);
                 assert_eq!(
@@ -102,12 +137,13 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                     route.path,
                     answer.text()
                 );
-                // Every request under /api/ leaves exactly one audit event.
+                // Every request for patient data, every sign-in and sign-out, and every
+                // refusal leaves exactly one audit event; the health check and the
+                // sign-in form none.
                 let events_after = state.store.audit_events(0, 100_000).await.unwrap().len();
-                let audited = if route.path.starts_with("/api/") {
-                    1
-                } else {
-                    0
+                let audited = match (route.method, route.path) {
+                    ("GET", "/healthz") | ("GET", "/login") => 0,
+                    _ => 1,
                 };
                 assert_eq!(
                     events_after - events_before,
@@ -148,4 +184,29 @@ async fn create_case(state: &tailor_server::AppState, token: &str) -> String {
     .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
     answer.json()["id"].as_str().unwrap().to_string()
+}
+
+/// A page request: GET, or a form POST with the session's CSRF token (or, for the
+/// sign-in form, a token with no matching cookie).
+fn page_request(
+    method: &str,
+    path: &str,
+    session: Option<&(String, String)>,
+) -> axum::http::Request<axum::body::Body> {
+    let mut r = axum::http::Request::builder().method(method).uri(path);
+    if let Some((cookie, _)) = session {
+        r = r.header("cookie", format!("tailor_session={cookie}"));
+    }
+    let body = match (method, path) {
+        ("POST", "/login") => "username=admin&password=wrong+password+here&csrf=forged".to_string(),
+        ("POST", _) => format!(
+            "csrf={}",
+            session.map(|(_, csrf)| csrf.as_str()).unwrap_or("none")
+        ),
+        _ => String::new(),
+    };
+    if method == "POST" {
+        r = r.header("content-type", "application/x-www-form-urlencoded");
+    }
+    r.body(axum::body::Body::from(body)).unwrap()
 }

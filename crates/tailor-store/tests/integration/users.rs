@@ -108,3 +108,46 @@ async fn bad_user_input_is_refused_with_the_reason() {
             .contains("pathologist"));
     }
 }
+
+#[tokio::test]
+async fn sessions_carry_a_csrf_token_and_end_when_idle_or_signed_out() {
+    for t in stores().await {
+        let store = &t.store;
+        store
+            .add_user(
+                "dana",
+                Role::Pharmacist,
+                "long enough password",
+                &["gi".into()],
+            )
+            .await
+            .unwrap();
+        let token = store.start_session("dana").await.unwrap();
+        let session = store.session(&token, 60_000).await.unwrap().expect("live");
+        assert_eq!(session.user.username, "dana", "{}", t.name);
+        assert_eq!(session.csrf.len(), 64);
+        assert!(store
+            .session("0".repeat(64).as_str(), 60_000)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store.session("not hex", 60_000).await.unwrap().is_none());
+        // Idle longer than allowed: ended, and gone for good.
+        sqlx::query("UPDATE sessions SET seen_ms = seen_ms - 120000")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert!(store.session(&token, 60_000).await.unwrap().is_none());
+        assert!(store.session(&token, i64::MAX).await.unwrap().is_none());
+        // Signed out.
+        let token = store.start_session("dana").await.unwrap();
+        store.end_session(&token).await.unwrap();
+        assert!(store.session(&token, 60_000).await.unwrap().is_none());
+        // The cookie token is nowhere in the database.
+        let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert!(stored.iter().all(|h| *h != token));
+    }
+}
