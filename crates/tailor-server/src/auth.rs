@@ -93,7 +93,7 @@ impl AuthUser {
     /// Whether the user may see the cases of `board`: an administrator sees all, others
     /// the boards they belong to.
     pub fn sees_board(&self, board: &str) -> bool {
-        self.user.role == tailor_store::Role::Admin || self.user.boards.iter().any(|b| b == board)
+        self.user.sees_board(board)
     }
 
     /// The audit event of this user's request.

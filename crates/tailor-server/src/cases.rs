@@ -122,26 +122,7 @@ pub(crate) async fn create(
                 "no `manifest` part: send the case YAML as a form part named manifest",
             )
         })?;
-        let board = choose_board(&user, board)?;
-        let engines = state.engines.clone();
-        let (manifest, files, upload) = tokio::task::spawn_blocking(move || {
-            let upload = parse_upload(&engines, &manifest, &files);
-            (manifest, files, upload)
-        })
-        .await
-        .map_err(ApiError::internal)?;
-        let upload = upload?;
-        let id = state
-            .store
-            .create_case(&NewCase {
-                board,
-                created_by: user.user.username.clone(),
-                pseudonym: upload.manifest.patient.clone(),
-                manifest,
-                files,
-            })
-            .await?;
-        Ok::<_, ApiError>(id)
+        accept_case(&state, &user.user, board, manifest, files).await
     }
     .await;
     match outcome {
@@ -154,7 +135,6 @@ pub(crate) async fn create(
                     Outcome::Success,
                 ))
                 .await?;
-            state.jobs.notify_one();
             Ok((
                 StatusCode::CREATED,
                 [(header::LOCATION, format!("/api/v1/cases/{id}"))],
@@ -169,6 +149,44 @@ pub(crate) async fn create(
             Err(e)
         }
     }
+}
+
+/// Checks an upload (board, manifest, files parsed with the engines' models) and stores
+/// it as a new queued case: the one way in for the API and the new-case page.
+pub(crate) async fn accept_case(
+    state: &AppState,
+    user: &tailor_store::User,
+    board: Option<String>,
+    manifest: Vec<u8>,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<String, ApiError> {
+    if !user.role.may_create_cases() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "viewers cannot create cases",
+        ));
+    }
+    let board = choose_board(user, board)?;
+    let engines = state.engines.clone();
+    let (manifest, files, upload) = tokio::task::spawn_blocking(move || {
+        let upload = parse_upload(&engines, &manifest, &files);
+        (manifest, files, upload)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let upload = upload?;
+    let id = state
+        .store
+        .create_case(&NewCase {
+            board,
+            created_by: user.username.clone(),
+            pseudonym: upload.manifest.patient.clone(),
+            manifest,
+            files,
+        })
+        .await?;
+    state.jobs.notify_one();
+    Ok(id)
 }
 
 /// A multipart failure as the client's error: a body over the limit is 413.
@@ -191,14 +209,14 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
 
 /// The board of a new case: the one named (which the user must belong to), or the
 /// user's only board.
-fn choose_board(user: &AuthUser, named: Option<String>) -> Result<String, ApiError> {
+fn choose_board(user: &tailor_store::User, named: Option<String>) -> Result<String, ApiError> {
     match named {
         Some(board) if user.sees_board(&board) => Ok(board),
         Some(board) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             format!("you are not on the board `{board}`"),
         )),
-        None => match user.user.boards.as_slice() {
+        None => match user.boards.as_slice() {
             [only] => Ok(only.clone()),
             [] => Err(ApiError::new(
                 StatusCode::FORBIDDEN,

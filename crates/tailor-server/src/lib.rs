@@ -20,6 +20,7 @@ use tailor_store::{AuditEvent, Store};
 mod auth;
 mod cases;
 mod error;
+mod new_case;
 pub mod openapi;
 mod pages;
 pub mod worker;
@@ -186,6 +187,20 @@ pub const ROUTES: &[RouteSpec] = &[
         access: Access::SignedIn,
         case_scoped: false,
         handler: || get(pages::case_list),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/cases/new",
+        access: Access::SignedIn,
+        case_scoped: false,
+        handler: || get(new_case::new_case_form),
+    },
+    RouteSpec {
+        method: "POST",
+        path: "/cases/new",
+        access: Access::CreatesCases,
+        case_scoped: false,
+        handler: || post(new_case::create_from_form),
     },
     RouteSpec {
         method: "GET",

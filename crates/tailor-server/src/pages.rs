@@ -108,7 +108,22 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 impl PageUser {
-    fn event(&self, action: &str, resource: String, case_id: Option<&str>) -> AuditEvent {
+    /// The signed-in user.
+    pub(crate) fn user(&self) -> &tailor_store::User {
+        &self.session.user
+    }
+
+    /// The session's CSRF token, for forms.
+    pub(crate) fn csrf(&self) -> &str {
+        &self.session.csrf
+    }
+
+    pub(crate) fn event(
+        &self,
+        action: &str,
+        resource: String,
+        case_id: Option<&str>,
+    ) -> AuditEvent {
         AuditEvent {
             actor: self.session.user.username.clone(),
             action: action.into(),
@@ -120,8 +135,7 @@ impl PageUser {
     }
 
     fn sees_board(&self, board: &str) -> bool {
-        self.session.user.role == tailor_store::Role::Admin
-            || self.session.user.boards.iter().any(|b| b == board)
+        self.session.user.sees_board(board)
     }
 }
 
@@ -152,7 +166,12 @@ th,td{border-bottom:1px solid #ccd;padding:.35rem .5rem;text-align:left;vertical
 footer{padding:1rem 1.2rem;color:#555;font-size:.85rem}.warn{background:#b00020;color:#fff;padding:.4rem 1.2rem}\
 form.inline{display:inline}label{display:block;margin:.5rem 0}input{font-size:1rem;padding:.3rem}";
 
-fn layout(state: &AppState, title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
+pub(crate) fn layout(
+    state: &AppState,
+    title: &str,
+    user: Option<&PageUser>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -187,7 +206,7 @@ fn layout(state: &AppState, title: &str, user: Option<&PageUser>, body: Markup) 
     }
 }
 
-fn page(markup: Markup) -> Response {
+pub(crate) fn page(markup: Markup) -> Response {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         markup.into_string(),
@@ -389,6 +408,9 @@ pub(crate) async fn case_list(
         .await?;
     let body = html! {
         h1 { "Cases" }
+        @if user.session.user.role.may_create_cases() {
+            p { a href="/cases/new" { "New case" } }
+        }
         @if cases.is_empty() {
             p { "No cases yet on your boards. Pipelines add cases with POST /api/v1/cases." }
         } @else {

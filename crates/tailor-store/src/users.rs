@@ -93,6 +93,14 @@ pub struct User {
     pub boards: Vec<String>,
 }
 
+impl User {
+    /// Whether the user may see the cases of `board`: an administrator sees every board,
+    /// others the boards they belong to.
+    pub fn sees_board(&self, board: &str) -> bool {
+        self.role == Role::Admin || self.boards.iter().any(|b| b == board)
+    }
+}
+
 /// A user name or board name: 1 to 64 letters, digits, `.`, `_` or `-`.
 fn check_name(kind: &str, name: &str) -> Result<(), StoreError> {
     let ok = (1..=64).contains(&name.len())

@@ -45,6 +45,11 @@ fn expected(route: &RouteSpec, actor: Actor, target: Target) -> StatusCode {
             (_, Target::OtherBoard) => StatusCode::FORBIDDEN,
         },
         ("GET", "/api/v1/cases") | ("GET", "/api/openapi.json") | ("GET", "/") => StatusCode::OK,
+        ("GET", "/cases/new") => StatusCode::OK,
+        // The matrix posts a plain form, not multipart: viewers are refused first,
+        // everyone else is told the form is not multipart.
+        ("POST", "/cases/new") if role == Role::Viewer => StatusCode::FORBIDDEN,
+        ("POST", "/cases/new") => StatusCode::BAD_REQUEST,
         // Signing out ends the session and sends the person to the sign-in page.
         ("POST", "/logout") => StatusCode::SEE_OTHER,
         ("GET", "/api/v1/cases/{id}")

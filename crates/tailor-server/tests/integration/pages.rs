@@ -194,3 +194,122 @@ async fn an_unknown_user_fails_like_a_wrong_password() {
     let message = |t: &str| t.contains("Wrong user name or password.");
     assert!(message(&a) && message(&b));
 }
+
+/// A multipart form as a browser sends it: (field, file name if a file, bytes).
+fn browser_form(
+    path: &str,
+    cookie: &str,
+    parts: &[(&str, Option<&str>, Vec<u8>)],
+) -> Request<Body> {
+    let boundary = "browser-boundary-77a1";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        let file = file
+            .map(|f| format!("; filename=\"{f}\""))
+            .unwrap_or_default();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header("cookie", cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_case_made_with_the_new_case_form_is_interpreted() {
+    let t = server(ServerConfig::default()).await;
+    let state = &t.state;
+    user(state, "onc", Role::Oncologist, &["gi"]).await;
+    let signed_in = sign_in(state, "onc", "a long enough password").await;
+    let cookie = format!(
+        "tailor_session={}",
+        cookie_value(&set_cookie(&signed_in, "tailor_session").unwrap())
+    );
+    let form_page = send(
+        state,
+        Request::get("/cases/new")
+            .header("cookie", cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text();
+    assert!(
+        form_page.contains("<option value=\"COAD\">"),
+        "OncoTree codes to search"
+    );
+    let at = form_page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = form_page[at..at + 64].to_string();
+
+    let data = shared_data();
+    let vcf = std::fs::read(data.join("onco/testdata/pcgr/T001-COAD.grch38.vcf.gz")).unwrap();
+    let fusions =
+        std::fs::read(data.join("onco/testdata/pcgr/T001-COAD.grch38.fusions.tsv")).unwrap();
+    let calls =
+        std::fs::read(data.join("pgx/pharmcat-3.1.1/examples/pharmcat.example.outsideCall.tsv"))
+            .unwrap();
+    let parts = |tumour: &str| {
+        vec![
+            ("csrf", None, csrf.clone().into_bytes()),
+            ("patient", None, b"FORM-001".to_vec()),
+            ("tumor_type", None, tumour.as_bytes().to_vec()),
+            ("sample_type", None, b"tissue".to_vec()),
+            ("purity", None, b"0.5".to_vec()),
+            ("medications", None, b"clopidogrel, warfarin".to_vec()),
+            ("somatic_vcf", Some("Jane Doe tumour.vcf.gz"), vcf.clone()),
+            ("somatic_maf", Some(""), Vec::new()),
+            ("somatic_fusions", Some("fusions.tsv"), fusions.clone()),
+            ("germline_outside_calls", Some("calls.tsv"), calls.clone()),
+        ]
+    };
+    // An unknown tumour type: the form again, with the reason, and nothing stored.
+    let refused = send(
+        state,
+        browser_form("/cases/new", &cookie, &parts("NOTACODE")),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text().contains("NOTACODE") && refused.text().contains("Not stored"));
+    assert!(state.store.cases(None).await.unwrap().is_empty());
+
+    let created = raw(state, browser_form("/cases/new", &cookie, &parts("COAD"))).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let location = created.headers()["location"].to_str().unwrap().to_string();
+    let id = location.strip_prefix("/cases/").unwrap().to_string();
+    tailor_server::worker::run_until_idle(state).await.unwrap();
+    let case = state.store.case(&id).await.unwrap().unwrap();
+    assert_eq!(
+        case.status,
+        tailor_store::CaseStatus::Done,
+        "{:?}",
+        case.error
+    );
+    let page = send(
+        state,
+        Request::get(location.as_str())
+            .header("cookie", cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text();
+    assert!(page.contains("FORM-001") && page.contains("BRAF") && page.contains("I-A"));
+    // The browser's file name (it can carry a patient's name) is nowhere in the clear.
+    let (manifest, files) = state.store.case_inputs(&id).await.unwrap();
+    let manifest = String::from_utf8(manifest).unwrap();
+    assert!(manifest.contains("somatic.vcf.vcf.gz"), "{manifest}");
+    assert!(files.iter().all(|(n, _)| !n.contains("Jane")));
+    assert!(!manifest.contains("Jane"));
+}
