@@ -147,6 +147,27 @@ pub(crate) fn run_audit(args: AuditArgs) -> Result<bool> {
                 }
             }
         }),
+        AuditAction::Export { store, out, after } => runtime()?.block_on(async {
+            let db = open(&store).await?;
+            let mut events = Vec::new();
+            let mut from = after;
+            loop {
+                let batch = db.audit_events(from, 10_000).await?;
+                let Some(last) = batch.last() else { break };
+                from = last.seq;
+                events.extend(batch);
+            }
+            let report = db.verify_audit().await?;
+            db.close().await;
+            let bundle = tailor_server::audit_fhir::audit_bundle(&events);
+            let bytes = serde_json::to_vec_pretty(&bundle)?;
+            tailor_report::write_atomic(&out, &bytes)?;
+            eprintln!("wrote {} audit event(s) to {}", events.len(), out.display());
+            if let Some(bad) = report.first_bad {
+                eprintln!("warning: the audit chain does not verify: {bad}");
+            }
+            Ok(true)
+        }),
     }
 }
 

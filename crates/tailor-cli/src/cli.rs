@@ -130,6 +130,18 @@ pub(crate) enum AuditAction {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Write the audit trail as a FHIR R4 Bundle of AuditEvent resources (IHE Basic
+    /// Audit Log Patterns), for an audit repository outside the database.
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The bundle to write (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only events after this sequence number (for incremental exports).
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ use axum::Router;
 use tailor_interpret::Engines;
 use tailor_store::{AuditEvent, Store};
 
+pub mod audit_fhir;
 mod auth;
 mod cases;
 mod error;

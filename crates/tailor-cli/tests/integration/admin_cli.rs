@@ -151,3 +151,76 @@ fn a_key_users_tokens_and_a_verified_audit_trail() {
         assert!(!bytes.windows(12).any(|w| w == b"correct hors"));
     }
 }
+
+/// The audit trail exported as FHIR AuditEvents, checked by the independent validator
+/// (fhir.resources R4 models) when it is installed (always in CI).
+#[test]
+fn the_audit_trail_exports_as_fhir_audit_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let store = ["--data-dir", "data", "--dev-insecure-key"];
+    let mut args = vec!["admin", "add-user"];
+    args.extend(store);
+    args.extend(["--username", "alice", "--role", "admin", "--password-stdin"]);
+    assert!(tailor(&args, d, Some("a long enough password\n"))
+        .status
+        .success());
+    let mut args = vec!["admin", "add-token"];
+    args.extend(store);
+    args.extend(["--username", "alice"]);
+    assert!(tailor(&args, d, None).status.success());
+    let mut args = vec!["audit", "export"];
+    args.extend(store);
+    args.extend(["--out", "audit.json"]);
+    let export = tailor(&args, d, None);
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    assert!(text(&export.stderr).contains("wrote 2 audit event(s)"));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("audit.json")).unwrap()).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let events = bundle["entry"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    let first = &events[0]["resource"];
+    assert_eq!(first["resourceType"], "AuditEvent");
+    assert_eq!(first["action"], "C");
+    assert_eq!(first["outcome"], "0");
+    assert_eq!(first["agent"][0]["network"]["address"], "cli");
+    assert!(first["meta"]["profile"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("IHE.BasicAudit.Create"));
+    // Incremental: after the first event only the second.
+    let mut args = vec!["audit", "export"];
+    args.extend(store);
+    args.extend(["--out", "later.json", "--after", "1"]);
+    assert!(tailor(&args, d, None).status.success());
+    let later: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("later.json")).unwrap()).unwrap();
+    assert_eq!(later["entry"].as_array().unwrap().len(), 1);
+
+    let Some(python) = std::env::var_os("TAILOR_FHIR_VALIDATOR").filter(|p| !p.is_empty()) else {
+        assert!(
+            std::env::var_os("TAILOR_REQUIRE_EXTERNAL_TOOLS").is_none(),
+            "TAILOR_FHIR_VALIDATOR must be set here"
+        );
+        return;
+    };
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tailor-fhir/tests/validate_fhir.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(d.join("audit.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("2 resources"),
+        "{}",
+        text(&out.stdout)
+    );
+}

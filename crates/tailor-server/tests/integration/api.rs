@@ -119,6 +119,37 @@ async fn a_case_uploaded_is_interpreted_and_its_reports_served() {
     assert_eq!(events.len(), api_requests + 1, "{events:#?}");
     assert!(events.iter().any(|e| e.event.action == "case.interpret"));
     assert_eq!(state.store.verify_audit().await.unwrap().first_bad, None);
+
+    // The same events as FHIR AuditEvents: reads name the case, and the independent
+    // validator (CI always has it) accepts them.
+    let bundle = tailor_server::audit_fhir::audit_bundle(&events);
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), events.len());
+    let read = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["action"] == "R")
+        .expect("a read");
+    assert_eq!(
+        read["entity"][1]["what"]["identifier"]["value"],
+        id.as_str()
+    );
+    if let Some(python) = std::env::var_os("TAILOR_FHIR_VALIDATOR").filter(|p| !p.is_empty()) {
+        let file = t._dir.path().join("audit.json");
+        std::fs::write(&file, serde_json::to_vec(&bundle).unwrap()).unwrap();
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tailor-fhir/tests/validate_fhir.py");
+        let out = std::process::Command::new(python)
+            .arg(script)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }
 
 #[tokio::test]
