@@ -68,6 +68,7 @@ fn form(state: &AppState, user: &PageUser, error: Option<&str>) -> Markup {
                 }
             }
             label { "Tumour purity (0-1, optional) " input name="purity" inputmode="decimal" maxlength="8"; }
+            label { "Panel size in Mb, for TMB (optional) " input name="panel_size_mb" inputmode="decimal" maxlength="8"; }
             label { "Current medications (comma-separated) " input name="medications" maxlength="1000"; }
             @if boards.len() > 1 {
                 label {
@@ -180,11 +181,17 @@ pub(crate) async fn create_from_form(
                 "patient" | "tumor_type" | "sample_type" if !text.is_empty() => {
                     fields.insert(name, json!(text));
                 }
-                "purity" if !text.is_empty() => {
-                    let purity: f64 = text.parse().map_err(|_| {
-                        ApiError::bad_request(format!("purity `{text}` is not a number"))
+                "purity" | "panel_size_mb" if !text.is_empty() => {
+                    let number: f64 = text.parse().map_err(|_| {
+                        ApiError::bad_request(format!("{name} `{text}` is not a number"))
                     })?;
-                    fields.insert(name, json!(purity));
+                    if name == "purity" {
+                        fields.insert(name, json!(number));
+                    } else {
+                        sections
+                            .entry("somatic".to_string())
+                            .or_insert_with(|| json!({}))["panel_size_mb"] = json!(number);
+                    }
                 }
                 "medications" if !text.is_empty() => {
                     let list: Vec<&str> = text
