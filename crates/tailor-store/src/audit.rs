@@ -130,10 +130,10 @@ impl Store {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.audit_tx
             .send((event.clone(), reply))
-            .map_err(|_| StoreError::Invalid("the audit writer has stopped".into()))?;
+            .map_err(|_| StoreError::Audit("the audit writer has stopped".into()))?;
         answer
             .await
-            .map_err(|_| StoreError::Invalid("the audit writer has stopped".into()))?
+            .map_err(|_| StoreError::Audit("the audit writer has stopped".into()))?
     }
     /// Events in sequence order, from `after` (exclusive), at most `limit`.
     pub async fn audit_events(
@@ -320,8 +320,8 @@ pub(crate) async fn writer(
             Err(e) => {
                 let message = e.to_string();
                 for (_, reply) in batch.drain(..) {
-                    let _ = reply.send(Err(StoreError::Invalid(format!(
-                        "the audit event could not be recorded: {message}"
+                    let _ = reply.send(Err(StoreError::Audit(format!(
+                        "the event could not be recorded: {message}"
                     ))));
                 }
             }

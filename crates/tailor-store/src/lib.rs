@@ -50,6 +50,9 @@ pub enum StoreError {
     /// A record that should exist does not.
     #[error("{0}")]
     NotFound(String),
+    /// An audit event could not be recorded (so the access it records must not happen).
+    #[error("audit trail: {0}")]
+    Audit(String),
     /// Stored data does not verify against the key (edited, moved, or another key).
     #[error("{0}")]
     Tampered(String),
