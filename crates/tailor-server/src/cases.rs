@@ -50,7 +50,11 @@ pub(crate) fn parse_upload(
     let inputs = CaseInputs::read(&manifest, &resolver, engines, &InterpretOptions::default())
         .map_err(|e| match e.class() {
             ErrorClass::BadInput => ApiError::bad_request(e.to_string()),
-            _ => ApiError::internal(e),
+            // A knowledge-base fault names knowledge, not the case: logged as it is.
+            ErrorClass::Knowledge => ApiError::internal(e),
+            // Other messages can name uploaded files (whose names may carry patient
+            // data): the log gets whose fault it is, not the text.
+            class => ApiError::internal(format!("reading an upload failed ({class:?} fault)")),
         })?;
     Ok(Upload { manifest, inputs })
 }
@@ -386,10 +390,24 @@ pub(crate) async fn rendered(
                 ),
             ));
         };
-        let body = tokio::task::spawn_blocking(move || render(&file, &document))
+        let name = file.clone();
+        let body = tokio::task::spawn_blocking(move || render(&name, &document))
             .await
             .map_err(ApiError::internal)??;
-        Ok(([(header::CONTENT_TYPE, content_type)], body).into_response())
+        // Reports are downloads, saved under the name the command line writes.
+        let disposition = if content_type.starts_with("text/html") {
+            "inline".to_string()
+        } else {
+            format!("attachment; filename=\"{file}\"")
+        };
+        Ok((
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            body,
+        )
+            .into_response())
     }
     .await;
     let outcome = if answer.is_ok() {

@@ -123,10 +123,22 @@ async fn a_person_signs_in_sees_their_cases_and_signs_out() {
     assert!(case.contains("Pharmacogenomics") && case.contains("CYP2C19"));
     assert!(case.contains(&format!("/api/v1/cases/{id}/report.pdf")));
     assert!(!case.contains("<script>"));
-    // The download link works with the session.
+    // The download link works with the session, and saves under the CLI's file name.
     let pdf = send(state, page(&format!("/api/v1/cases/{id}/report.pdf"))).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with(b"%PDF-"));
+    let pdf = raw(state, page(&format!("/api/v1/cases/{id}/report.pdf"))).await;
+    assert_eq!(
+        pdf.headers()["content-disposition"],
+        "attachment; filename=\"report.pdf\""
+    );
+    assert!(pdf.headers().get("content-security-policy").is_none());
+    // Pages: no script, no framing, no caching.
+    let html = raw(state, page(&format!("/cases/{id}"))).await;
+    let csp = html.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'none'") && !csp.contains("script-src"));
+    assert_eq!(html.headers()["x-frame-options"], "DENY");
+    assert_eq!(html.headers()["cache-control"], "no-store");
 
     // An API write with the session needs the session's CSRF token.
     let no_csrf = Request::post("/api/v1/cases")
