@@ -235,7 +235,7 @@ fn choose_board(user: &tailor_store::User, named: Option<String>) -> Result<Stri
 }
 
 /// The case `id` when the user may see it; a 404 otherwise (audited either way).
-async fn visible_case(
+pub(crate) async fn visible_case(
     state: &AppState,
     user: &AuthUser,
     id: &str,
@@ -272,9 +272,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let boards =
-        (user.user.role != tailor_store::Role::Admin).then_some(user.user.boards.as_slice());
-    let cases = state.store.cases(boards).await?;
+    let cases = state.store.cases(user.user.visible_boards()).await?;
     state
         .audit(user.event("case.list", "/api/v1/cases".into(), None, Outcome::Success))
         .await?;
@@ -422,7 +420,7 @@ pub(crate) async fn rendered(
 }
 
 /// The latest interpretation of `case`, decrypted (from the cache when read lately).
-async fn latest_document(
+pub(crate) async fn latest_document(
     state: &AppState,
     case: &tailor_store::CaseRecord,
 ) -> Result<Option<std::sync::Arc<[u8]>>, ApiError> {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tailor_core::interpretation::Interpretation;
 use tailor_store::{AuditEvent, Outcome, Session};
 
-use crate::auth::{client_of, cookie, session_of, SESSION_COOKIE};
+use crate::auth::{client_of, cookie, session_of, AuthUser, SESSION_COOKIE};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -73,8 +73,10 @@ impl LoginThrottle {
 /// The signed-in person of a page request; without a session, the answer is the
 /// sign-in page.
 pub(crate) struct PageUser {
-    session: Session,
-    client: String,
+    /// The user and their address, as for an API request.
+    auth: AuthUser,
+    /// The session's CSRF token.
+    csrf: String,
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -82,9 +84,12 @@ impl FromRequestParts<AppState> for PageUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match session_of(parts, state).await {
-            Ok(Some(session)) => Ok(PageUser {
-                session,
-                client: client_of(parts),
+            Ok(Some(Session { user, csrf })) => Ok(PageUser {
+                auth: AuthUser {
+                    user,
+                    client: client_of(parts),
+                },
+                csrf,
             }),
             Ok(None) => {
                 let audited = state
@@ -110,32 +115,22 @@ impl FromRequestParts<AppState> for PageUser {
 impl PageUser {
     /// The signed-in user.
     pub(crate) fn user(&self) -> &tailor_store::User {
-        &self.session.user
+        &self.auth.user
     }
 
     /// The session's CSRF token, for forms.
     pub(crate) fn csrf(&self) -> &str {
-        &self.session.csrf
+        &self.csrf
     }
 
+    /// The audit event of a page this user opened.
     pub(crate) fn event(
         &self,
         action: &str,
         resource: String,
         case_id: Option<&str>,
     ) -> AuditEvent {
-        AuditEvent {
-            actor: self.session.user.username.clone(),
-            action: action.into(),
-            resource,
-            case_id: case_id.map(str::to_string),
-            client: self.client.clone(),
-            outcome: Outcome::Success,
-        }
-    }
-
-    fn sees_board(&self, board: &str) -> bool {
-        self.session.user.sees_board(board)
+        self.auth.event(action, resource, case_id, Outcome::Success)
     }
 }
 
@@ -189,9 +184,9 @@ pub(crate) fn layout(
                     a href="/" { strong { "Tailor" } " — molecular tumour board" }
                     @if let Some(user) = user {
                         span {
-                            (user.session.user.username) " (" (user.session.user.role.as_str()) ") "
+                            (user.user().username) " (" (user.user().role.as_str()) ") "
                             form.inline method="post" action="/logout" {
-                                input type="hidden" name="csrf" value=(user.session.csrf);
+                                input type="hidden" name="csrf" value=(user.csrf());
                                 button type="submit" { "Sign out" }
                             }
                         }
@@ -359,7 +354,7 @@ pub(crate) async fn logout(
     request_parts: RequestParts,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, ApiError> {
-    if form.csrf != user.session.csrf {
+    if form.csrf != user.csrf() {
         let mut event = user.event("logout", "/logout".into(), None);
         event.outcome = Outcome::Denied;
         state.audit(event).await?;
@@ -400,15 +395,13 @@ pub(crate) async fn case_list(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Response, ApiError> {
-    let admin = user.session.user.role == tailor_store::Role::Admin;
-    let boards = (!admin).then_some(user.session.user.boards.as_slice());
-    let cases = state.store.cases(boards).await?;
+    let cases = state.store.cases(user.user().visible_boards()).await?;
     state
         .audit(user.event("case.list", "/".into(), None))
         .await?;
     let body = html! {
         h1 { "Cases" }
-        @if user.session.user.role.may_create_cases() {
+        @if user.user().role.may_create_cases() {
             p { a href="/cases/new" { "New case" } }
         }
         @if cases.is_empty() {
@@ -441,32 +434,12 @@ pub(crate) async fn case_page(
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, ApiError> {
     let resource = format!("/cases/{id}");
-    let case = match state.store.case(&id).await? {
-        Some(case) if user.sees_board(&case.board) => case,
-        found => {
-            let mut event =
-                user.event("case.read", resource, found.as_ref().map(|c| c.id.as_str()));
-            event.outcome = if found.is_some() {
-                Outcome::Denied
-            } else {
-                Outcome::Failure
-            };
-            state.audit(event).await?;
-            return Err(ApiError::case_not_found());
-        }
-    };
-    let interpretation: Option<Interpretation> = match case.latest_version {
-        Some(version) => state
-            .documents
-            .get_or_load(&case.id, version, || {
-                state.store.interpretation(&case.id, version)
-            })
-            .await?
-            .map(|doc| serde_json::from_slice(&doc))
-            .transpose()
-            .map_err(ApiError::internal)?,
-        None => None,
-    };
+    let case = crate::cases::visible_case(&state, &user.auth, &id, "case.read", &resource).await?;
+    let interpretation: Option<Interpretation> = crate::cases::latest_document(&state, &case)
+        .await?
+        .map(|doc| serde_json::from_slice(&doc))
+        .transpose()
+        .map_err(ApiError::internal)?;
     state
         .audit(user.event("case.read", resource, Some(&case.id)))
         .await?;
