@@ -258,15 +258,8 @@ pub fn collect_inputs_with(
     mut progress: impl FnMut(&Path),
 ) -> Result<CollectedGenotypes, CollectError> {
     let (index, targets) = (&positions.index, &positions.targets);
-    let mut tables: Vec<Vec<AlleleTable>> = models
-        .iter()
-        .map(|m| {
-            m.loci
-                .iter()
-                .map(|l| AlleleTable::new(l.documented_alleles()))
-                .collect()
-        })
-        .collect();
+    let mut tables: Vec<Vec<AlleleTable>> =
+        models.iter().map(GeneModel::documented_tables).collect();
     let mut samples: Vec<String> = Vec::new();
     let mut sample_ix: HashMap<String, usize> = HashMap::new();
     // Every sample name in the inputs, wanted or not, for the unknown-sample message.

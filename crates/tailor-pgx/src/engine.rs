@@ -154,14 +154,7 @@ impl<'kb> PgxEngine<'kb> {
         self.documented.get_or_init(|| {
             self.models
                 .iter()
-                .map(|m| {
-                    let tables: Vec<AlleleTable> = m
-                        .loci
-                        .iter()
-                        .map(|l| AlleleTable::new(l.documented_alleles()))
-                        .collect();
-                    CompiledGene::new(m, &tables)
-                })
+                .map(|m| CompiledGene::new(m, &m.documented_tables()))
                 .collect()
         })
     }

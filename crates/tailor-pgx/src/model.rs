@@ -153,6 +153,16 @@ pub struct GeneModel {
 }
 
 impl GeneModel {
+    /// One allele table per locus holding only the definition's own alleles: what every
+    /// read starts from, and what [`crate::matcher::CompiledGene`] is compiled against
+    /// once per engine.
+    pub fn documented_tables(&self) -> Vec<crate::genotype::AlleleTable> {
+        self.loci
+            .iter()
+            .map(|l| crate::genotype::AlleleTable::new(l.documented_alleles()))
+            .collect()
+    }
+
     /// Index of the reference named allele.
     pub fn reference_index(&self) -> Option<usize> {
         self.alleles.iter().position(|a| a.reference)
