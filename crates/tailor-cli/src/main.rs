@@ -9,6 +9,7 @@ mod cli;
 mod kb_cmd;
 mod pgx_cmd;
 mod report_cmd;
+mod serve_cmd;
 mod somatic_cmd;
 
 use clap::Parser;
@@ -39,7 +40,7 @@ fn main() {
         cli::Command::Report(a) => report_cmd::run(a),
         cli::Command::Kb(a) => kb_cmd::run(a),
         cli::Command::Admin(a) => admin_cmd::run_admin(a),
-        cli::Command::Serve(a) => admin_cmd::run_serve(*a),
+        cli::Command::Serve(a) => serve_cmd::run(*a),
         cli::Command::Audit(a) => match admin_cmd::run_audit(a) {
             // A broken chain is a finding, not a failure to run: exit 1.
             Ok(false) => std::process::exit(1),
