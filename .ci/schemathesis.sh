@@ -15,20 +15,8 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check 'schemathesis>=4,<5'
 fi
-WORK="$(mktemp -d)"
-PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-cd "$WORK"
-STORE=(--data-dir data --dev-insecure-key)
-echo "schemathesis password" | "$BIN" admin add-user "${STORE[@]}" --username fuzz \
-  --role oncologist --board fuzz --password-stdin 2>/dev/null
-TOKEN="$("$BIN" admin add-token "${STORE[@]}" --username fuzz 2>/dev/null)"
-"$BIN" serve "${STORE[@]}" --data "$DATA" --bind "127.0.0.1:$PORT" --max-upload-mb 8 2>server.log &
-PID=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
+. "$ROOT/.ci/throwaway-server.sh"
+start_throwaway_server "$BIN" "$DATA" "$PORT" fuzz "schemathesis password" --max-upload-mb 8
 # A real case, so that generated reads also meet one that exists.
 printf 'patient: FUZZ-1\ntumor_type: LUAD\nsomatic:\n  fusions: f.tsv\n' > case.yaml
 printf 'gene5\tgene3\nEML4\tALK\n' > f.tsv
