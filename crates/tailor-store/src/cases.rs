@@ -444,27 +444,6 @@ impl Store {
             &row.try_get::<Vec<u8>, _>(0)?,
         )?))
     }
-
-    /// The latest interpretation of a case (JSON) with its version.
-    pub async fn latest_interpretation(
-        &self,
-        case_id: &str,
-    ) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT version, document FROM interpretations WHERE case_id = $1 \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(case_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let version: i64 = row.try_get(0)?;
-        let document = self.key.sealer().open(
-            &format!("case:{case_id}:interpretation:{version}"),
-            &row.try_get::<Vec<u8>, _>(1)?,
-        )?;
-        Ok(Some((version, document)))
-    }
 }
 
 async fn set_status(

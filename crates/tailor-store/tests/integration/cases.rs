@@ -77,7 +77,14 @@ async fn a_case_goes_through_the_queue_and_keeps_its_versions() {
             .await
             .unwrap();
         assert_eq!(v, Some(1));
-        let (version, doc) = store.latest_interpretation(&id).await.unwrap().unwrap();
+        let version = store
+            .case(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .latest_version
+            .unwrap();
+        let doc = store.interpretation(&id, version).await.unwrap().unwrap();
         assert_eq!(
             (version, doc.as_slice()),
             (1, &br#"{"schema_version":"1"}"#[..])
