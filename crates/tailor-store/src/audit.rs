@@ -141,6 +141,21 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
+        Ok(self
+            .read_events(after, limit)
+            .await?
+            .into_iter()
+            .map(|(event, _)| event)
+            .collect())
+    }
+
+    /// Rows after `after` in sequence order, each with its outcome word when it is not
+    /// one Tailor writes (then read as a failure; verification reports the row).
+    async fn read_events(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(StoredEvent, Option<String>)>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, at_ms, actor, action, resource, case_id, client, outcome, prev_hash, \
              hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -151,8 +166,9 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let outcome: String = row.try_get(7)?;
-                Ok(StoredEvent {
+                let word: String = row.try_get(7)?;
+                let outcome = outcome_of(&word);
+                let event = StoredEvent {
                     seq: row.try_get(0)?,
                     at_ms: row.try_get(1)?,
                     event: AuditEvent {
@@ -161,13 +177,12 @@ impl Store {
                         resource: row.try_get(4)?,
                         case_id: row.try_get(5)?,
                         client: row.try_get(6)?,
-                        // An unknown word is kept as a failure here; verification
-                        // reports the row, since its hash no longer matches.
-                        outcome: outcome_of(&outcome).unwrap_or(Outcome::Failure),
+                        outcome: outcome.unwrap_or(Outcome::Failure),
                     },
                     prev_hash: row.try_get(8)?,
                     hash: row.try_get(9)?,
-                })
+                };
+                Ok((event, outcome.is_none().then_some(word)))
             })
             .collect()
     }
@@ -186,44 +201,26 @@ impl Store {
             })
         };
         loop {
-            let raw = sqlx::query(
-                "SELECT seq, at_ms, actor, action, resource, case_id, client, outcome, \
-                 prev_hash, hash FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT 1000",
-            )
-            .bind(expected_seq)
-            .fetch_all(&self.pool)
-            .await?;
-            if raw.is_empty() {
+            let batch = self.read_events(expected_seq - 1, 1000).await?;
+            if batch.is_empty() {
                 break;
             }
-            for row in &raw {
+            for (stored, unknown_outcome) in &batch {
                 rows += 1;
-                let seq: i64 = row.try_get(0)?;
+                let seq = stored.seq;
                 if seq != expected_seq {
                     return bad(
                         format!("row {expected_seq} is missing (deleted?): the next row is {seq}"),
                         rows,
                     );
                 }
-                let outcome_text: String = row.try_get(7)?;
-                let Some(outcome) = outcome_of(&outcome_text) else {
+                if let Some(word) = unknown_outcome {
                     return bad(
-                        format!("row {seq}: outcome `{outcome_text}` is not one Tailor writes (edited?)"),
+                        format!("row {seq}: outcome `{word}` is not one Tailor writes (edited?)"),
                         rows,
                     );
-                };
-                let event = AuditEvent {
-                    actor: row.try_get(2)?,
-                    action: row.try_get(3)?,
-                    resource: row.try_get(4)?,
-                    case_id: row.try_get(5)?,
-                    client: row.try_get(6)?,
-                    outcome,
-                };
-                let at_ms: i64 = row.try_get(1)?;
-                let stored_prev: String = row.try_get(8)?;
-                let stored_hash: String = row.try_get(9)?;
-                if stored_prev != prev_hash {
+                }
+                if stored.prev_hash != prev_hash {
                     return bad(
                         format!(
                             "row {seq}: its link to row {} does not match (a row before it was \
@@ -233,13 +230,15 @@ impl Store {
                         rows,
                     );
                 }
-                if row_hash(&key, seq, at_ms, &event, &stored_prev) != stored_hash {
+                if row_hash(&key, seq, stored.at_ms, &stored.event, &stored.prev_hash)
+                    != stored.hash
+                {
                     return bad(
                         format!("row {seq}: its content does not match its hash (edited?)"),
                         rows,
                     );
                 }
-                prev_hash = stored_hash;
+                prev_hash = stored.hash.clone();
                 expected_seq += 1;
             }
         }
