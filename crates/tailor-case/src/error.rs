@@ -77,6 +77,32 @@ pub enum CaseError {
         /// What the path is instead.
         problem: tailor_core::input_file::FileProblem,
     },
+    /// The VCF/BCF could not be read.
+    #[error(transparent)]
+    Genome(#[from] tailor_genome::Error),
+    /// The input is GRCh37 and the case does not say so.
+    #[error(
+        "{}: {evidence}; Tailor's genomic knowledge is GRCh38: lift the file over, or declare \
+         the case's assembly GRCh37 (`assembly: GRCh37`) to match by protein annotation and \
+         GRCh37 keys only", path.display()
+    )]
+    Grch37Undeclared {
+        /// File.
+        path: PathBuf,
+        /// What shows the assembly.
+        evidence: String,
+    },
+    /// The input holds several tumour samples and the case names none.
+    #[error(
+        "{}: {found}; one case is one tumour: name it as the case's tumour sample \
+         (`somatic.tumor_sample`)", path.display()
+    )]
+    TumorSampleNeeded {
+        /// File.
+        path: PathBuf,
+        /// The samples found.
+        found: String,
+    },
     /// The case as a whole is not usable (no input at all, an invalid value given as a flag).
     #[error("{}{}{message}", manifest_prefix(manifest.as_deref()), key_prefix(key.as_deref()))]
     Case {
@@ -97,7 +123,10 @@ impl CaseError {
             | CaseError::Line { path, .. }
             | CaseError::File { path, .. }
             | CaseError::Yaml { path, .. }
-            | CaseError::NotAFile { file: path, .. } => Some(path),
+            | CaseError::NotAFile { file: path, .. }
+            | CaseError::Grch37Undeclared { path, .. }
+            | CaseError::TumorSampleNeeded { path, .. } => Some(path),
+            CaseError::Genome(e) => Some(e.path()),
             CaseError::MissingInput { manifest, .. } | CaseError::Case { manifest, .. } => {
                 manifest.as_deref()
             }

@@ -77,6 +77,72 @@ pub struct MafTable {
     pub samples: Vec<String>,
 }
 
+impl MafTable {
+    /// The rows of one tumour, in file order: the sample the case names (it must be in
+    /// the table), else every row when the table names at most one sample; a cohort MAF
+    /// with no sample named is refused rather than mixing patients. A row whose
+    /// `NCBI_Build` disagrees with the case's assembly is an error naming the line.
+    pub fn tumour_records(
+        &self,
+        path: &Path,
+        tumor_sample: Option<&str>,
+        assembly: Assembly,
+    ) -> Result<Vec<&MafRecord>, CaseError> {
+        let sample = match (tumor_sample, self.samples.len()) {
+            (Some(name), _) => {
+                if !self.samples.iter().any(|s| s == name) {
+                    return Err(CaseError::file_error(
+                        path,
+                        format!(
+                            "tumour sample `{name}` is not in the MAF's Tumor_Sample_Barcode \
+                             column ({} samples)",
+                            self.samples.len()
+                        ),
+                    ));
+                }
+                Some(name)
+            }
+            (None, 0 | 1) => None,
+            (None, n) => {
+                let shown: Vec<&str> = self.samples.iter().take(5).map(String::as_str).collect();
+                return Err(CaseError::TumorSampleNeeded {
+                    path: path.to_path_buf(),
+                    found: format!(
+                        "the MAF holds {n} tumour samples (e.g. {})",
+                        shown.join(", ")
+                    ),
+                });
+            }
+        };
+        let mut rows = Vec::new();
+        for r in &self.records {
+            if let (Some(want), Some(have)) = (sample, &r.sample) {
+                if want != have {
+                    continue;
+                }
+            }
+            if let Some(build) = r.build {
+                if build != assembly {
+                    let evidence = format!(
+                        "line {}: NCBI_Build says {build} but the case is {assembly}",
+                        r.line
+                    );
+                    return Err(if build == Assembly::GRCh37 {
+                        CaseError::Grch37Undeclared {
+                            path: path.to_path_buf(),
+                            evidence,
+                        }
+                    } else {
+                        CaseError::file_error(path, format!("{evidence}; fix the case's assembly"))
+                    });
+                }
+            }
+            rows.push(r);
+        }
+        Ok(rows)
+    }
+}
+
 /// Reads a MAF file (plain or gzip).
 ///
 /// ```no_run
@@ -546,5 +612,58 @@ mod tests {
         assert_eq!(parse_exon("19-20/28"), Some((19, 28)));
         assert_eq!(parse_exon("29/28"), None);
         assert_eq!(parse_exon("19"), None);
+    }
+
+    #[test]
+    fn one_tumour_is_chosen_from_a_cohort_maf() {
+        let row = |gene: &str, build: &str, sample: &str| {
+            format!("{gene}\t{build}\t7\t100\t100\tMissense_Mutation\tA\tA\tT\tp.V1E\t1/2\t10\t5\t5\t{sample}\n")
+        };
+        let maf = format!(
+            "{HEADER}\n{}{}{}",
+            row("BRAF", "GRCh38", "T1"),
+            row("KRAS", "GRCh38", "T2"),
+            row("EGFR", "GRCh38", "T1")
+        );
+        let t = read(&maf).unwrap();
+        let path = Path::new("t.maf");
+        let e = t.tumour_records(path, None, Assembly::GRCh38).unwrap_err();
+        assert!(matches!(e, CaseError::TumorSampleNeeded { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("the MAF holds 2 tumour samples (e.g. T1, T2)"),
+            "{e}"
+        );
+        let genes: Vec<&str> = t
+            .tumour_records(path, Some("T1"), Assembly::GRCh38)
+            .unwrap()
+            .iter()
+            .map(|r| r.gene.as_str())
+            .collect();
+        assert_eq!(genes, ["BRAF", "EGFR"]);
+        let e = t
+            .tumour_records(path, Some("T3"), Assembly::GRCh38)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.maf: tumour sample `T3` is not in the MAF's Tumor_Sample_Barcode column (2 samples)"
+        );
+        // The build of a row of the chosen tumour must agree with the case.
+        let old = read(&format!("{HEADER}\n{}", row("BRAF", "37", "T1"))).unwrap();
+        let e = old
+            .tumour_records(path, None, Assembly::GRCh38)
+            .unwrap_err();
+        assert!(matches!(e, CaseError::Grch37Undeclared { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("t.maf: line 2: NCBI_Build says GRCh37"),
+            "{e}"
+        );
+        assert_eq!(
+            old.tumour_records(path, None, Assembly::GRCh37)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

@@ -31,6 +31,18 @@ impl Resolved {
             Resolved::Bytes(bytes) => Ok(Box::new(Cursor::new(Arc::clone(bytes)))),
         }
     }
+
+    /// The entry as the VCF/BCF reader takes it: in place for a file (so an index beside
+    /// it can be used), from memory for bytes, named by the entry.
+    pub fn into_variant_input(self, entry: &Path) -> tailor_genome::VariantInput {
+        match self {
+            Resolved::File(path) => tailor_genome::VariantInput::File(path),
+            Resolved::Bytes(bytes) => tailor_genome::VariantInput::Bytes {
+                name: entry.to_path_buf(),
+                bytes,
+            },
+        }
+    }
 }
 
 /// Maps a manifest's file entries to what the readers read.

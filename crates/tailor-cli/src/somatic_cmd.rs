@@ -145,13 +145,14 @@ pub(crate) fn run(args: SomaticArgs) -> Result<()> {
 /// The library names what the case must say; on the command line that is a flag, so
 /// the message gains the flag as a hint.
 fn with_flag_hint(e: tailor_interpret::InterpretError) -> anyhow::Error {
+    use tailor_case::CaseError;
     use tailor_interpret::InterpretError::SomaticInput;
     use tailor_onco::load::LoadError;
     let hint = match &e {
-        SomaticInput(LoadError::Grch37Undeclared { .. }) => {
+        SomaticInput(LoadError::Case(CaseError::Grch37Undeclared { .. })) => {
             Some("on the command line the assembly is --assembly GRCh37")
         }
-        SomaticInput(LoadError::TumorSampleNeeded { .. }) => {
+        SomaticInput(LoadError::Case(CaseError::TumorSampleNeeded { .. })) => {
             Some("on the command line the tumour sample is --tumor-sample NAME")
         }
         _ => None,

@@ -178,7 +178,7 @@ fn read_germline(
             sample: g.sample.clone().unwrap_or_else(|| manifest.patient.clone()),
         });
     };
-    let input = tailor_onco::load::variant_input(resolver.resolve(vcf)?, vcf);
+    let input = resolver.resolve(vcf)?.into_variant_input(vcf);
     let options = germline_options(manifest);
     let genotypes =
         engine.collect_inputs(std::slice::from_ref(&input), &options.collect, |_| {})?;

@@ -98,12 +98,12 @@ impl InterpretError {
         };
         let case = |e: &CaseError| match e {
             CaseError::Io { .. } => ErrorClass::Internal,
+            CaseError::Genome(e) => genome(e),
             _ => ErrorClass::BadInput,
         };
         match self {
             InterpretError::SomaticInput(LoadError::Case(e)) | InterpretError::Input(e) => case(e),
-            InterpretError::SomaticInput(LoadError::Genome(e))
-            | InterpretError::Germline(EngineError::Collect(CollectError::Read(e))) => genome(e),
+            InterpretError::Germline(EngineError::Collect(CollectError::Read(e))) => genome(e),
             InterpretError::Germline(EngineError::Model(_))
             | InterpretError::PgxModels(_)
             | InterpretError::Knowledge(_) => ErrorClass::Knowledge,

@@ -1,5 +1,7 @@
-//! From a case manifest's files to a [`SomaticCase`]: reading, sample choice, VAF and
-//! depth, annotation, copy-number thresholds, TMB counting.
+//! From a case manifest's files to a [`SomaticCase`]: annotation, copy-number
+//! thresholds, TMB counting, over the readers of `tailor-case` (which choose the tumour
+//! sample, check the assembly and read allele fraction, depth and the pipeline's
+//! annotation).
 //!
 //! Annotation order for a small variant (first that applies):
 //! 1. the VEP `CSQ` / snpEff `ANN` annotation in the VCF, or the MAF's own columns
@@ -22,17 +24,16 @@
 use crate::case::{CopyNumberCall, CopyNumberState, FusionCall, SmallVariant, SomaticCase};
 use crate::engine::OncoEngine;
 use crate::tmb::{self, Regions};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use tailor_case::cna::CnaCall;
-use tailor_case::resolve::{DiskResolver, Resolved, Resolver};
+use tailor_case::resolve::{DiskResolver, Resolver};
+use tailor_case::tumour_vcf::{read_tumour_vcf, TumourVcfOptions};
 use tailor_case::{CaseError, CaseManifest};
-use tailor_core::normalize_chrom;
 use tailor_core::onco::{AnnotationSource, SomaticInput, UnannotatedVariant};
 use tailor_core::somatic::{Assembly, Biomarkers, VariantClass};
-use tailor_genome::annotation::{pick_best, AnnotationSchema};
+use tailor_genome::annotation::pick_best;
 use tailor_genome::protein::parse_protein;
-use tailor_genome::{ReaderOptions, SampleSelection, VariantInput};
+use tailor_genome::VariantInput;
 use tailor_transcripts::TranscriptModel;
 
 /// Loading errors: every one names the file and, where there is one, the line.
@@ -41,9 +42,6 @@ pub enum LoadError {
     /// A tabular input or the manifest is malformed.
     #[error(transparent)]
     Case(#[from] CaseError),
-    /// The VCF/BCF could not be read.
-    #[error(transparent)]
-    Genome(#[from] tailor_genome::Error),
     /// Something about the inputs as a whole is wrong.
     #[error("{path}: {message}")]
     Input {
@@ -51,29 +49,6 @@ pub enum LoadError {
         path: PathBuf,
         /// What is wrong.
         message: String,
-    },
-    /// The input is GRCh37 and the case does not say so.
-    #[error(
-        "{path}: {evidence}; Tailor's genomic knowledge is GRCh38: lift the file over, or declare \
-         the case's assembly GRCh37 (`assembly: GRCh37`) to match by protein annotation and \
-         GRCh37 keys only"
-    )]
-    Grch37Undeclared {
-        /// File.
-        path: PathBuf,
-        /// What shows the assembly.
-        evidence: String,
-    },
-    /// The input holds several tumour samples and the case names none.
-    #[error(
-        "{path}: {found}; one case is one tumour: name it as the case's tumour sample \
-         (`somatic.tumor_sample`)"
-    )]
-    TumorSampleNeeded {
-        /// File.
-        path: PathBuf,
-        /// The samples found.
-        found: String,
     },
     /// Nothing to interpret.
     #[error("no somatic input: give a VCF, MAF, copy-number, segment, fusion or biomarker input")]
@@ -101,18 +76,6 @@ pub fn load_case(
     options: &LoadOptions,
 ) -> Result<SomaticCase, LoadError> {
     load_case_with(manifest, &DiskResolver, engine, transcripts, options)
-}
-
-/// A VCF/BCF entry as the reader takes it: in place for a file (so an index beside it can
-/// be used), from memory for bytes, named by the entry.
-pub fn variant_input(resolved: Resolved, entry: &Path) -> VariantInput {
-    match resolved {
-        Resolved::File(path) => VariantInput::File(path),
-        Resolved::Bytes(bytes) => VariantInput::Bytes {
-            name: entry.to_path_buf(),
-            bytes,
-        },
-    }
 }
 
 /// Reads every somatic input of the manifest into a [`SomaticCase`], each file entry
@@ -151,17 +114,7 @@ pub fn load_case_with(
         );
     }
     let panel = match &s.panel_bed {
-        Some(bed) => {
-            let mut bytes = Vec::new();
-            resolver
-                .open(bed)?
-                .read_to_end(&mut bytes)
-                .map_err(|e| LoadError::Input {
-                    path: bed.clone(),
-                    message: format!("cannot read the panel BED: {e}"),
-                })?;
-            Some(parse_bed(bed, bytes)?)
-        }
+        Some(bed) => Some(tailor_case::bed::read_bed_from(resolver.open(bed)?, bed)?),
         None => None,
     };
     let panel_size = s
@@ -171,7 +124,7 @@ pub fn load_case_with(
     if let Some(vcf) = &s.vcf {
         let counted = read_vcf(
             vcf,
-            variant_input(resolver.resolve(vcf)?, vcf),
+            resolver.resolve(vcf)?.into_variant_input(vcf),
             manifest,
             engine,
             transcripts,
@@ -325,62 +278,6 @@ fn merge_biomarkers(file: Biomarkers, inline: &Biomarkers) -> Result<Biomarkers,
         pr: merge!(pr),
         hrd: merge!(hrd),
     })
-}
-
-/// Reads a BED file (0-based half-open) into 1-based regions.
-pub fn read_bed(path: &Path) -> Result<Regions, LoadError> {
-    let text = std::fs::read(path).map_err(|e| LoadError::Input {
-        path: path.to_path_buf(),
-        message: format!("cannot read the panel BED: {e}"),
-    })?;
-    parse_bed(path, text)
-}
-
-/// Parses panel BED bytes; `path` names them in errors.
-fn parse_bed(path: &Path, text: Vec<u8>) -> Result<Regions, LoadError> {
-    let text = String::from_utf8(text).map_err(|_| LoadError::Input {
-        path: path.to_path_buf(),
-        message: "the panel BED is not UTF-8 text".into(),
-    })?;
-    let mut intervals = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.is_empty()
-            || line.starts_with('#')
-            || line.starts_with("track")
-            || line.starts_with("browser")
-        {
-            continue;
-        }
-        let bad = |what: &str| LoadError::Input {
-            path: path.to_path_buf(),
-            message: format!("line {}: {what}", i + 1),
-        };
-        let mut cols = line.split('\t');
-        let (Some(chrom), Some(start), Some(end)) = (cols.next(), cols.next(), cols.next()) else {
-            return Err(bad(
-                "a BED line needs chrom, start and end separated by tabs",
-            ));
-        };
-        let start: u64 = start
-            .trim()
-            .parse()
-            .map_err(|_| bad("start is not a number"))?;
-        let end: u64 = end.trim().parse().map_err(|_| bad("end is not a number"))?;
-        if end <= start {
-            return Err(bad(
-                "end must be greater than start (BED is 0-based, half-open)",
-            ));
-        }
-        intervals.push((chrom.to_string(), start + 1, end));
-    }
-    if intervals.is_empty() {
-        return Err(LoadError::Input {
-            path: path.to_path_buf(),
-            message: "the panel BED has no intervals".into(),
-        });
-    }
-    Ok(Regions::new(intervals))
 }
 
 /// Gene calls from allele-specific segments (see the module documentation).
@@ -547,16 +444,8 @@ pub fn annotate_unannotated(
     true
 }
 
-/// Which allele-fraction and depth fields a VCF offers, chosen once from its header.
-#[derive(Debug, Default)]
-struct VafSource {
-    vaf_info: Option<String>,
-    vaf_format: Option<String>,
-    depth_info: Option<String>,
-    depth_format: Option<String>,
-    ad_format: Option<String>,
-}
-
+/// Reads the tumour VCF through [`tailor_case::tumour_vcf`] and annotates each allele
+/// (see the module documentation); returns the number of variants that count towards TMB.
 fn read_vcf(
     path: &Path,
     source: VariantInput,
@@ -567,303 +456,104 @@ fn read_vcf(
     case: &mut SomaticCase,
 ) -> Result<u64, LoadError> {
     let s = &manifest.somatic;
-    // Sample choice needs the header first: open once, look, then reselect.
-    let mut reader = source.open(&ReaderOptions {
-        use_index: false,
-        allow_grch37: true,
-        ..ReaderOptions::default()
-    })?;
-    let header = reader.header().clone();
-    let build = header.build().clone();
-    match (build.build, manifest.assembly) {
-        (tailor_genome::GenomeBuild::Grch37, Assembly::GRCh38) => {
-            return Err(LoadError::Grch37Undeclared {
-                path: path.to_path_buf(),
-                evidence: format!("the file looks like GRCh37 ({})", build.evidence),
-            })
-        }
-        (tailor_genome::GenomeBuild::Grch38, Assembly::GRCh37) => {
-            return Err(LoadError::Input {
-                path: path.to_path_buf(),
-                message: format!(
-                    "the case says GRCh37 but the file looks like GRCh38 ({})",
-                    build.evidence
-                ),
-            })
-        }
-        _ => {}
-    }
-    let samples = header.samples().to_vec();
-    let sample = match (&s.tumor_sample, samples.len()) {
-        (Some(name), _) => {
-            if !samples.contains(name) {
-                return Err(LoadError::Input {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "tumour sample `{name}` is not in the file (samples: {})",
-                        samples.join(", ")
-                    ),
-                });
-            }
-            Some(name.clone())
-        }
-        (None, 0) => None,
-        (None, 1) => Some(samples[0].clone()),
-        (None, _) => {
-            let tumour: Vec<&String> = samples
-                .iter()
-                .filter(|n| {
-                    let l = n.to_ascii_lowercase();
-                    l.contains("tumor") || l.contains("tumour")
-                })
-                .collect();
-            if tumour.len() == 1 {
-                Some(tumour[0].clone())
-            } else {
-                return Err(LoadError::TumorSampleNeeded {
-                    path: path.to_path_buf(),
-                    found: format!(
-                        "the file has {} samples ({})",
-                        samples.len(),
-                        samples.join(", ")
-                    ),
-                });
-            }
-        }
+    let options = TumourVcfOptions {
+        tumor_sample: s.tumor_sample.clone(),
+        vaf_tag: s.vaf_tag.clone(),
+        depth_tag: s.depth_tag.clone(),
+        assembly: manifest.assembly,
     };
-    let defined = |key: &str, kind: tailor_genome::DefinitionKind| {
-        header
-            .definitions()
-            .iter()
-            .any(|d| d.kind == kind && d.id == key)
-    };
-    use tailor_genome::DefinitionKind::{Format, Info};
-    // A tag given by the user must exist (as INFO or FORMAT); otherwise the first
-    // default the header defines is used. Returns (FORMAT tag, INFO tag).
-    let resolve = |what: &str,
-                   given: Option<&String>,
-                   defaults: &[(&str, tailor_genome::DefinitionKind)]|
-     -> Result<(Option<String>, Option<String>), LoadError> {
-        if let Some(tag) = given {
-            return if defined(tag, Format) {
-                Ok((Some(tag.clone()), None))
-            } else if defined(tag, Info) {
-                Ok((None, Some(tag.clone())))
-            } else {
-                Err(LoadError::Input {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "{what} tag `{tag}` is neither an INFO nor a FORMAT field of the header"
-                    ),
-                })
-            };
-        }
-        Ok(defaults
-            .iter()
-            .find(|(tag, kind)| defined(tag, *kind))
-            .map(|(tag, kind)| match kind {
-                Format => (Some(tag.to_string()), None),
-                _ => (None, Some(tag.to_string())),
-            })
-            .unwrap_or((None, None)))
-    };
-    let (vaf_format, vaf_info) =
-        resolve("VAF", s.vaf_tag.as_ref(), &[("AF", Format), ("TVAF", Info)])?;
-    let (depth_format, depth_info) = resolve(
-        "depth",
-        s.depth_tag.as_ref(),
-        &[("DP", Format), ("TDP", Info), ("DP", Info)],
-    )?;
-    let src = VafSource {
-        vaf_info,
-        vaf_format,
-        depth_info,
-        depth_format,
-        ad_format: defined("AD", Format).then(|| "AD".to_string()),
-    };
-    let mut format_keys: Vec<String> = Vec::new();
-    for k in [&src.vaf_format, &src.depth_format, &src.ad_format]
-        .into_iter()
-        .flatten()
-    {
-        format_keys.push(k.clone());
-    }
-    let schema = AnnotationSchema::from_header(&header);
-    reader.reselect(&ReaderOptions {
-        samples: match &sample {
-            Some(n) => SampleSelection::Named(vec![n.clone()]),
-            None => SampleSelection::Named(Vec::new()),
-        },
-        use_index: false,
-        info: true,
-        format_keys,
-        allow_grch37: manifest.assembly == Assembly::GRCh37,
-    })?;
     let assembly = manifest.assembly;
     let label = cited(path);
-    let mut records = 0u64;
-    let mut used = 0u64;
     let mut counted = 0u64;
-    let mut filtered = 0u64;
     let mut not_reported = 0u64;
     let mut variants = Vec::new();
     let mut unannotated = Vec::new();
-    reader.read_all(|site| {
-        records += 1;
-        if !site.filter.is_pass() {
-            filtered += 1;
-            return;
+    let summary = read_tumour_vcf(path, source, &options, |allele| {
+        let mut v = SmallVariant {
+            gene: None,
+            chrom: allele.chrom.to_string(),
+            pos: allele.pos,
+            ref_allele: allele.ref_allele.to_string(),
+            alt_allele: allele.alt.to_string(),
+            protein: None,
+            class: VariantClass::Unknown,
+            exon: None,
+            exon_count: None,
+            splice_site_of_exon: None,
+            codon: None,
+            codon_from_position: false,
+            transcript: None,
+            hgvsc: None,
+            vaf: allele.vaf,
+            depth: allele.depth,
+            annotation: AnnotationSource::None,
+            record: format!("{label}:{}", allele.record),
+        };
+        let best = pick_best(allele.consequences, allele.alt_index, |t: &str| {
+            (t.starts_with("ENST") || t.starts_with("NM_")) && transcripts.gene(t).is_some()
+        });
+        let annotated = if let Some(c) = best {
+            v.gene = Some(c.gene.clone()).filter(|g| !g.is_empty());
+            v.class = c.class;
+            v.transcript = Some(c.transcript.clone()).filter(|t| !t.is_empty());
+            v.hgvsc = c.hgvsc.clone();
+            v.exon = c.exon.map(|(n, _)| n);
+            v.exon_count = c.exon.map(|(_, m)| m);
+            v.annotation = match allele.annotated_by {
+                Some(tailor_genome::annotation::AnnotationSource::Vep) => AnnotationSource::Vep,
+                _ => AnnotationSource::SnpEff,
+            };
+            if let Some(p) = c.hgvsp.as_deref().or(c.hgvsp_raw.as_deref()) {
+                match parse_protein(p) {
+                    Ok(pc) => {
+                        v.codon = pc.codon().map(|(_, n)| n);
+                        v.protein = Some(pc.short());
+                    }
+                    Err(e) => unannotated.push(UnannotatedVariant {
+                        record: v.record.clone(),
+                        variant: format!("{}:{}:{}:{}", v.chrom, v.pos, v.ref_allele, v.alt_allele),
+                        reason: format!("protein change `{p}` could not be read: {e}"),
+                    }),
+                }
+            }
+            // A curated key may still name the protein change for an annotation that has
+            // none (e.g. a splice variant).
+            if v.protein.is_none() {
+                let mut probe = v.clone();
+                if engine.apply_genomic_key(&mut probe, assembly) {
+                    v.protein = probe.protein;
+                    v.codon = probe.codon;
+                }
+            }
+            if assembly == Assembly::GRCh38 {
+                fill_from_model(&mut v, transcripts);
+            }
+            fill_exon_from_codon(&mut v, transcripts);
+            v.gene.is_some()
+        } else {
+            annotate_unannotated(&mut v, engine, transcripts, assembly, &mut unannotated)
+        };
+        if tmb::counts(&v, panel) && annotated {
+            counted += 1;
         }
-        used += 1;
-        let consequences = schema.as_ref().map(|sc| sc.parse(site)).unwrap_or_default();
-        for (alt_index, alt) in site.alts.iter().enumerate() {
-            if alt == "*" || alt.starts_with('<') || alt == "." {
-                continue;
-            }
-            let mut v = SmallVariant {
-                gene: None,
-                chrom: normalize_chrom(&site.chrom).to_string(),
-                pos: site.pos,
-                ref_allele: site.ref_allele.clone(),
-                alt_allele: alt.clone(),
-                protein: None,
-                class: VariantClass::Unknown,
-                exon: None,
-                exon_count: None,
-                splice_site_of_exon: None,
-                codon: None,
-                codon_from_position: false,
-                transcript: None,
-                hgvsc: None,
-                vaf: vaf_of(site, &src, alt_index),
-                depth: depth_of(site, &src),
-                annotation: AnnotationSource::None,
-                record: format!("{label}:{}", site.record_number),
-            };
-            let best = pick_best(&consequences, alt_index, |t: &str| {
-                (t.starts_with("ENST") || t.starts_with("NM_")) && transcripts.gene(t).is_some()
-            });
-            let annotated = if let Some(c) = best {
-                v.gene = Some(c.gene.clone()).filter(|g| !g.is_empty());
-                v.class = c.class;
-                v.transcript = Some(c.transcript.clone()).filter(|t| !t.is_empty());
-                v.hgvsc = c.hgvsc.clone();
-                v.exon = c.exon.map(|(n, _)| n);
-                v.exon_count = c.exon.map(|(_, m)| m);
-                v.annotation = match schema.as_ref().map(|sc| sc.source()) {
-                    Some(tailor_genome::annotation::AnnotationSource::Vep) => AnnotationSource::Vep,
-                    _ => AnnotationSource::SnpEff,
-                };
-                if let Some(p) = c.hgvsp.as_deref().or(c.hgvsp_raw.as_deref()) {
-                    match parse_protein(p) {
-                        Ok(pc) => {
-                            v.codon = pc.codon().map(|(_, n)| n);
-                            v.protein = Some(pc.short());
-                        }
-                        Err(e) => unannotated.push(UnannotatedVariant {
-                            record: v.record.clone(),
-                            variant: format!("{}:{}:{}:{alt}", v.chrom, v.pos, v.ref_allele),
-                            reason: format!("protein change `{p}` could not be read: {e}"),
-                        }),
-                    }
-                }
-                // A curated key may still name the protein change for an annotation
-                // that has none (e.g. a splice variant).
-                if v.protein.is_none() {
-                    let mut probe = v.clone();
-                    if engine.apply_genomic_key(&mut probe, assembly) {
-                        v.protein = probe.protein;
-                        v.codon = probe.codon;
-                    }
-                }
-                if assembly == Assembly::GRCh38 {
-                    fill_from_model(&mut v, transcripts);
-                }
-                fill_exon_from_codon(&mut v, transcripts);
-                v.gene.is_some()
-            } else {
-                annotate_unannotated(&mut v, engine, transcripts, assembly, &mut unannotated)
-            };
-            if tmb::counts(&v, panel) && annotated {
-                counted += 1;
-            }
-            if annotated {
-                variants.push(v);
-            } else {
-                not_reported += 1;
-            }
+        if annotated {
+            variants.push(v);
+        } else {
+            not_reported += 1;
         }
     })?;
-    if filtered > 0 {
+    if summary.filtered > 0 {
         case.warnings.push(format!(
-            "{filtered} record(s) of {label} did not pass the caller's filters and were not used."
+            "{} record(s) of {label} did not pass the caller's filters and were not used.",
+            summary.filtered
         ));
     }
     case.variants.extend(variants);
     case.unannotated.extend(unannotated);
     case.not_reported += not_reported;
-    case.inputs.push(input("vcf", path, records, used));
+    case.inputs
+        .push(input("vcf", path, summary.records, summary.used));
     Ok(counted)
-}
-
-fn first_number(text: &str, index: usize) -> Option<f64> {
-    text.split(',')
-        .nth(index)
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|v| v.is_finite())
-}
-
-fn vaf_of(site: &tailor_genome::Site, src: &VafSource, alt_index: usize) -> Option<f64> {
-    if let Some(tag) = &src.vaf_format {
-        if let Some(v) = site
-            .format_value(0, tag)
-            .and_then(|t| first_number(t, alt_index))
-        {
-            return Some(v);
-        }
-    }
-    if let Some(tag) = &src.vaf_info {
-        if let Some(v) = site
-            .info_value(tag)
-            .and_then(|t| first_number(t, alt_index))
-        {
-            return Some(v);
-        }
-    }
-    if let Some(tag) = &src.ad_format {
-        if let Some(ad) = site.format_value(0, tag) {
-            let counts: Vec<f64> = ad
-                .split(',')
-                .filter_map(|v| v.trim().parse().ok())
-                .collect();
-            let total: f64 = counts.iter().sum();
-            if let Some(alt) = counts.get(alt_index + 1) {
-                if total > 0.0 {
-                    return Some(alt / total);
-                }
-            }
-        }
-    }
-    None
-}
-
-fn depth_of(site: &tailor_genome::Site, src: &VafSource) -> Option<u32> {
-    let parse = |t: &str| {
-        t.split(',')
-            .next()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-    };
-    if let Some(tag) = &src.depth_format {
-        if let Some(d) = site.format_value(0, tag).and_then(parse) {
-            return Some(d);
-        }
-    }
-    if let Some(tag) = &src.depth_info {
-        if let Some(d) = site.info_value(tag).and_then(parse) {
-            return Some(d);
-        }
-    }
-    None
 }
 
 fn read_maf(
@@ -876,60 +566,16 @@ fn read_maf(
     case: &mut SomaticCase,
 ) -> Result<u64, LoadError> {
     let table = tailor_case::maf::read_maf_from(reader, path)?;
-    let sample = match (&manifest.somatic.tumor_sample, table.samples.len()) {
-        (Some(name), _) => {
-            if !table.samples.contains(name) {
-                return Err(LoadError::Input {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "tumour sample `{name}` is not in the MAF's Tumor_Sample_Barcode column ({} samples)",
-                        table.samples.len()
-                    ),
-                });
-            }
-            Some(name.clone())
-        }
-        (None, 0 | 1) => None,
-        (None, n) => {
-            let shown: Vec<&str> = table.samples.iter().take(5).map(String::as_str).collect();
-            return Err(LoadError::TumorSampleNeeded {
-                path: path.to_path_buf(),
-                found: format!(
-                    "the MAF holds {n} tumour samples (e.g. {})",
-                    shown.join(", ")
-                ),
-            });
-        }
-    };
+    let rows = table.tumour_records(
+        path,
+        manifest.somatic.tumor_sample.as_deref(),
+        manifest.assembly,
+    )?;
     let assembly = manifest.assembly;
     let label = cited(path);
     let mut used = 0u64;
     let mut counted = 0u64;
-    for r in &table.records {
-        if let (Some(want), Some(have)) = (&sample, &r.sample) {
-            if want != have {
-                continue;
-            }
-        }
-        if let Some(build) = r.build {
-            if build != assembly {
-                let evidence = format!(
-                    "line {}: NCBI_Build says {build} but the case is {assembly}",
-                    r.line
-                );
-                return Err(if build == Assembly::GRCh37 {
-                    LoadError::Grch37Undeclared {
-                        path: path.to_path_buf(),
-                        evidence,
-                    }
-                } else {
-                    LoadError::Input {
-                        path: path.to_path_buf(),
-                        message: format!("{evidence}; fix the case's assembly"),
-                    }
-                });
-            }
-        }
+    for r in rows {
         used += 1;
         // MAF alleles: '-' for the empty side; convert to VCF style with no anchor (the
         // genomic-key table uses anchored alleles, so keys only match SNVs/MNVs here).

@@ -13,8 +13,6 @@
 //! precise and is not.
 
 use crate::case::SmallVariant;
-use std::collections::BTreeMap;
-use tailor_core::normalize_chrom;
 use tailor_core::onco::TmbResult;
 use tailor_core::somatic::VariantClass;
 
@@ -30,54 +28,8 @@ pub const RULE: &str = "coding SNVs and indels (synonymous and non-synonymous), 
 tumour VAF >= 5% and depth >= 25 where reported, inside the panel BED when given, divided by \
 the panel size in Mb";
 
-/// Sorted, merged intervals per chromosome (1-based inclusive), e.g. a panel BED.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Regions {
-    by_chrom: BTreeMap<String, Vec<(u64, u64)>>,
-}
-
-impl Regions {
-    /// Builds from 1-based inclusive intervals; overlapping and touching ones merge.
-    pub fn new(intervals: impl IntoIterator<Item = (String, u64, u64)>) -> Self {
-        let mut by_chrom: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
-        for (chrom, start, end) in intervals {
-            by_chrom
-                .entry(normalize_chrom(&chrom).to_string())
-                .or_default()
-                .push((start.min(end), start.max(end)));
-        }
-        for list in by_chrom.values_mut() {
-            list.sort_unstable();
-            let mut merged: Vec<(u64, u64)> = Vec::with_capacity(list.len());
-            for &(s, e) in list.iter() {
-                match merged.last_mut() {
-                    Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
-                    _ => merged.push((s, e)),
-                }
-            }
-            *list = merged;
-        }
-        Regions { by_chrom }
-    }
-
-    /// Total length in bases.
-    pub fn total_bases(&self) -> u64 {
-        self.by_chrom
-            .values()
-            .flatten()
-            .map(|(s, e)| e - s + 1)
-            .sum()
-    }
-
-    /// True when the position is inside an interval.
-    pub fn contains(&self, chrom: &str, pos: u64) -> bool {
-        let Some(list) = self.by_chrom.get(normalize_chrom(chrom)) else {
-            return false;
-        };
-        let i = list.partition_point(|&(s, _)| s <= pos);
-        i > 0 && list[i - 1].1 >= pos
-    }
-}
+/// Panel regions, read by `tailor_case::bed`.
+pub use tailor_case::bed::Regions;
 
 /// True when the variant counts towards TMB (rule (2)-(4); FILTER is applied by the
 /// loader, which only passes PASS records on).
@@ -156,19 +108,6 @@ mod tests {
             annotation: AnnotationSource::ExonModel,
             record: "x:1".into(),
         }
-    }
-
-    #[test]
-    fn regions_merge_and_contain() {
-        let r = Regions::new(vec![
-            ("chr1".to_string(), 10, 20),
-            ("1".to_string(), 15, 30),
-            ("1".to_string(), 31, 31),
-            ("2".to_string(), 5, 5),
-        ]);
-        assert_eq!(r.total_bases(), 22 + 1);
-        assert!(r.contains("1", 10) && r.contains("chr1", 31) && !r.contains("1", 32));
-        assert!(!r.contains("1", 9) && r.contains("2", 5) && !r.contains("3", 5));
     }
 
     #[test]
