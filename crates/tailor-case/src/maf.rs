@@ -63,6 +63,9 @@ pub struct MafRecord {
     pub vaf: Option<f64>,
     /// `Tumor_Sample_Barcode`.
     pub sample: Option<String>,
+    /// `Matched_Norm_Sample_Barcode`: the normal the tumour was called against, when the
+    /// producer says (a paired call is somatic by construction).
+    pub normal_sample: Option<String>,
     /// `NCBI_Build` (`GRCh37`, `37`, `hg19` ... ; `GRCh38`, `38`, `hg38`).
     pub build: Option<Assembly>,
 }
@@ -192,6 +195,7 @@ struct Columns {
     t_alt: Option<usize>,
     t_ref: Option<usize>,
     sample: Option<usize>,
+    normal_sample: Option<usize>,
 }
 
 impl Columns {
@@ -224,6 +228,7 @@ impl Columns {
             t_alt: header.find(&["t_alt_count"]),
             t_ref: header.find(&["t_ref_count"]),
             sample: header.find(&["Tumor_Sample_Barcode"]),
+            normal_sample: header.find(&["Matched_Norm_Sample_Barcode"]),
         })
     }
 }
@@ -430,6 +435,7 @@ impl Row<'_> {
             t_ref_count,
             vaf,
             sample: self.opt(cols.sample).map(str::to_owned),
+            normal_sample: self.opt(cols.normal_sample).map(str::to_owned),
             build,
         })
     }

@@ -78,6 +78,9 @@ pub struct TumourVcfSummary {
     pub filtered: u64,
     /// The annotation the file carries, when it carries one.
     pub annotation: Option<AnnotationSource>,
+    /// The file holds other samples beside the tumour (a tumour-normal call, whose
+    /// variants the caller judged somatic against the normal).
+    pub matched_normal: bool,
 }
 
 /// Which allele-fraction and depth fields a VCF offers, chosen once from its header.
@@ -225,6 +228,7 @@ pub fn read_tumour_vcf(
     })?;
     let mut summary = TumourVcfSummary {
         annotation: schema.as_ref().map(AnnotationSchema::source),
+        matched_normal: samples.len() > 1,
         ..TumourVcfSummary::default()
     };
     reader.read_all(|site| {
@@ -374,6 +378,7 @@ mod tests {
         assert_eq!(summary.used, 2);
         assert_eq!(summary.filtered, 2);
         assert_eq!(summary.annotation, None);
+        assert!(summary.matched_normal);
         // The tumour column, not the normal; AF first, the AD ratio when AF is missing;
         // the spanning deletion and the symbolic allele are not alleles of this tumour.
         assert_eq!(

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the interpretation JSON schema (`interpretation.json`). Minor bump for
 /// additive changes, major bump for anything that breaks a reader.
-pub const INTERPRETATION_SCHEMA_VERSION: &str = "1.0.0";
+pub const INTERPRETATION_SCHEMA_VERSION: &str = "1.1.0";
 
 /// The specimen tested.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -189,6 +189,34 @@ pub struct Interpretation {
     pub methods: Vec<String>,
     /// Source attributions that licences require (CC BY-SA, ODbL, CC BY).
     pub attributions: Vec<String>,
+}
+
+impl Interpretation {
+    /// Removes every secondary germline finding (tumour findings that may be inherited)
+    /// and says so among the limitations, for a patient who did not consent to such
+    /// findings. The tumour findings themselves, their tiers and therapies stay: only
+    /// what they may mean for the patient's germline (and relatives) is withheld.
+    ///
+    /// The limitation is added whether or not a finding was removed, so that its
+    /// presence tells nothing about the patient's germline.
+    pub fn withhold_secondary_germline(&mut self) {
+        if let Some(somatic) = &mut self.somatic {
+            for f in somatic.findings.iter_mut().chain(&mut somatic.uncertain) {
+                f.possible_germline = None;
+            }
+        }
+        const WHAT: &str = "Possible germline origin of tumour findings";
+        if !self.limitations.iter().any(|l| l.what == WHAT) {
+            self.limitations.push(Limitation {
+                area: "case".into(),
+                what: WHAT.into(),
+                why: "Not shown: the patient has not consented to secondary germline findings. \
+                      Whether a tumour variant may be inherited is withheld; the tumour findings \
+                      and their therapies are shown as usual."
+                    .into(),
+            });
+        }
+    }
 }
 
 /// JSON Schema of [`Interpretation`], pretty-printed.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the somatic JSON document schema (`somatic.json`). Minor bump for
 /// additive changes, major bump for anything that breaks a reader.
-pub const SOMATIC_SCHEMA_VERSION: &str = "1.0.0";
+pub const SOMATIC_SCHEMA_VERSION: &str = "1.1.0";
 
 /// AMP/ASCO/CAP 2017 tier of a finding (Li et al., J Mol Diagn 2017;19:4-23).
 #[derive(
@@ -296,6 +296,27 @@ pub struct SomaticFinding {
     /// Caveats for the finding (subclonal, low depth, fusion orientation).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caveats: Vec<String>,
+    /// Set when the variant may be inherited rather than somatic: a secondary germline
+    /// finding of a tumour test, shown only where the patient consented to such findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub possible_germline: Option<PossibleGermline>,
+}
+
+/// Why a tumour finding may be germline, and what to do about it.
+///
+/// A tumour test cannot tell a somatic variant from an inherited one without a matched
+/// normal sample; for some genes most pathogenic variants found in tumours turn out to be
+/// inherited, with consequences for the patient's relatives. This is a secondary
+/// finding: whether it may be shown depends on the patient's consent
+/// ([`crate::interpretation::Interpretation::withhold_secondary_germline`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PossibleGermline {
+    /// Why the variant may be germline, in one sentence.
+    pub reason: String,
+    /// What to do (germline testing with genetic counselling).
+    pub action: String,
+    /// The guideline the rule follows.
+    pub guideline: String,
 }
 
 /// One therapy option for the patient, ranked.

@@ -63,7 +63,12 @@ fn variant_base(b: &Builder<'_>, f: &SomaticFinding, genes: &[&str]) -> Map<Stri
     let mut components: Vec<Value> = genes.iter().map(|g| gene_studied(g)).collect();
     components.push(somatic_source());
     o.insert("component".into(), Value::Array(components));
-    let notes: Vec<Value> = f.caveats.iter().map(|c| json!({ "text": c })).collect();
+    let mut notes: Vec<Value> = f.caveats.iter().map(|c| json!({ "text": c })).collect();
+    if let Some(g) = &f.possible_germline {
+        notes.push(json!({
+            "text": format!("Possible germline origin. {} {} ({})", g.reason, g.action, g.guideline)
+        }));
+    }
     if !notes.is_empty() {
         o.insert("note".into(), Value::Array(notes));
     }

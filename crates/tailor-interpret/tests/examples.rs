@@ -315,3 +315,66 @@ fn a_case_read_once_and_interpreted_later_equals_the_one_call() {
         );
     }
 }
+
+/// A tumour-only MAF with a BRCA2 frameshift (the c.5946del founder variant) at a VAF
+/// that an inherited heterozygote gives, and a TP53 hotspot: the BRCA2 finding is flagged
+/// as possibly germline, TP53 is not (ESMO: tumour TP53 variants are rarely germline);
+/// the same rows called against a matched normal are not flagged; and withholding the
+/// secondary germline findings removes the flag, keeps the finding and its tier, and
+/// says so among the limitations.
+#[test]
+fn tumour_only_brca2_is_flagged_as_possibly_germline_and_can_be_withheld() {
+    use tailor_case::resolve::MemoryResolver;
+    let engines = tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let options = InterpretOptions {
+        generated_at: Some("2026-11-22T00:00:00Z".into()),
+        ..InterpretOptions::default()
+    };
+    let run = |normal: &str| {
+        let maf = format!(
+            "Hugo_Symbol\tNCBI_Build\tChromosome\tStart_Position\tEnd_Position\tVariant_Classification\tReference_Allele\tTumor_Seq_Allele2\tHGVSp_Short\tt_depth\tt_alt_count\tTumor_Sample_Barcode\tMatched_Norm_Sample_Barcode\n\
+             BRCA2\tGRCh38\t13\t32339421\t32339421\tFrame_Shift_Del\tT\t-\tp.S1982Rfs*22\t200\t94\tT1\t{normal}\n\
+             TP53\tGRCh38\t17\t7675088\t7675088\tMissense_Mutation\tC\tT\tp.R175H\t200\t120\tT1\t{normal}\n"
+        );
+        let manifest = CaseManifest::from_reader(
+            &b"patient: P-GERMLINE\ntumor_type: PAAD\nassembly: GRCh38\nsomatic:\n  maf: calls.maf\n"[..],
+            "case.yaml".as_ref(),
+        )
+        .unwrap();
+        let mut parts = MemoryResolver::new();
+        parts.insert("calls.maf", maf.into_bytes());
+        tailor_interpret::interpret_manifest_with(&manifest, &parts, &engines, &options).unwrap()
+    };
+    let finding = |i: &Interpretation, gene: &str| {
+        let s = i.somatic.as_ref().unwrap();
+        s.findings
+            .iter()
+            .chain(&s.uncertain)
+            .find(|f| f.gene.as_deref() == Some(gene))
+            .cloned()
+            .unwrap_or_else(|| panic!("{gene} finding"))
+    };
+    let mut tumour_only = run("");
+    let brca2 = finding(&tumour_only, "BRCA2");
+    let flag = brca2.possible_germline.as_ref().expect("BRCA2 flagged");
+    assert!(flag.reason.contains("47%"), "{}", flag.reason);
+    assert!(flag.guideline.contains("ESMO"));
+    assert!(finding(&tumour_only, "TP53").possible_germline.is_none());
+    let paired = run("N1");
+    assert!(finding(&paired, "BRCA2").possible_germline.is_none());
+
+    tumour_only.withhold_secondary_germline();
+    let withheld = finding(&tumour_only, "BRCA2");
+    assert!(withheld.possible_germline.is_none());
+    assert_eq!(withheld.tier, brca2.tier);
+    assert_eq!(withheld.evidence, brca2.evidence);
+    assert!(tumour_only
+        .limitations
+        .iter()
+        .any(|l| l.what.contains("germline") && l.why.contains("not consented")));
+    // Nothing of the flag is left in any rendering.
+    let html = tailor_report::html::clinician_report(&tumour_only);
+    assert!(!html.contains("Possible germline origin."));
+    let with_flag = tailor_report::html::clinician_report(&run(""));
+    assert!(with_flag.contains("Possible germline origin."));
+}

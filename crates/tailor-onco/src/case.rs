@@ -122,4 +122,8 @@ pub struct SomaticCase {
     pub warnings: Vec<String>,
     /// Variants read but not reported (synonymous, non-coding, outside genes).
     pub not_reported: u64,
+    /// The small variants were called against a matched normal sample (a tumour-normal
+    /// VCF, or a MAF naming the normal), so they are somatic calls; otherwise they come
+    /// from the tumour alone and some may be inherited.
+    pub matched_normal: bool,
 }

@@ -602,6 +602,12 @@ impl<'kb> OncoEngine<'kb> {
             evidence,
             source: v.record.clone(),
             caveats,
+            possible_germline: crate::germline::possible_germline(
+                gene,
+                onc,
+                v.vaf,
+                case.matched_normal,
+            ),
         })
     }
 
@@ -694,6 +700,7 @@ impl<'kb> OncoEngine<'kb> {
             evidence,
             source: c.record.clone(),
             caveats,
+            possible_germline: None,
         })
     }
 
@@ -786,6 +793,7 @@ impl<'kb> OncoEngine<'kb> {
             evidence,
             source: f.record.clone(),
             caveats,
+            possible_germline: None,
         }
     }
 
@@ -841,6 +849,7 @@ impl<'kb> OncoEngine<'kb> {
                 evidence,
                 source: source.to_string(),
                 caveats,
+                possible_germline: None,
             });
         };
         if let Some(t) = tmb {

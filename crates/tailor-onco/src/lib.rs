@@ -4,6 +4,7 @@
 pub mod biomarker;
 pub mod case;
 pub mod engine;
+pub mod germline;
 pub mod load;
 pub mod rank;
 pub mod tier;

@@ -542,6 +542,7 @@ fn read_vcf(
             not_reported += 1;
         }
     })?;
+    case.matched_normal |= summary.matched_normal;
     if summary.filtered > 0 {
         case.warnings.push(format!(
             "{} record(s) of {label} did not pass the caller's filters and were not used.",
@@ -576,6 +577,7 @@ fn read_maf(
     let mut used = 0u64;
     let mut counted = 0u64;
     for r in rows {
+        case.matched_normal |= r.normal_sample.is_some();
         used += 1;
         // MAF alleles: '-' for the empty side; convert to VCF style with no anchor (the
         // genomic-key table uses anchored alleles, so keys only match SNVs/MNVs here).

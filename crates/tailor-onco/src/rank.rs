@@ -192,6 +192,7 @@ mod tests {
             evidence,
             source: "x:1".into(),
             caveats: vec![],
+            possible_germline: None,
         }
     }
 

@@ -456,6 +456,15 @@ fn finding(l: &mut Layout, f: &SomaticFinding) {
     for caveat in &f.caveats {
         l.bullet(caveat, SMALL.colored(CAUTION));
     }
+    if let Some(g) = &f.possible_germline {
+        l.bullet(
+            &format!(
+                "Possible germline origin. {} {} ({})",
+                g.reason, g.action, g.guideline
+            ),
+            SMALL.colored(CAUTION),
+        );
+    }
     if f.evidence.is_empty() {
         return;
     }
@@ -618,7 +627,16 @@ fn tier3(l: &mut Layout, s: &SomaticDocument) {
             Cell::new(SMALL_BOLD, &f.alteration),
             Cell::new(SMALL, oncogenicity_text(f.oncogenicity)),
             Cell::new(SMALL, reads),
-            Cell::new(SMALL, &f.oncogenicity_reason),
+            Cell::new(
+                SMALL,
+                match &f.possible_germline {
+                    Some(g) => format!(
+                        "{} Possible germline origin. {} {}",
+                        f.oncogenicity_reason, g.reason, g.action
+                    ),
+                    None => f.oncogenicity_reason.clone(),
+                },
+            ),
         ]);
     }
     l.table(&t);

@@ -159,7 +159,7 @@ fn pcgr_coad_gives_braf_v600e_tier_ia_and_matches_the_fusions() {
     let r = report(&out);
 
     assert_eq!(&r.tsv[0][..4], ["gene", "alteration", "tier", "therapies"]);
-    assert_eq!(r.json["schema_version"], "1.0.0");
+    assert_eq!(r.json["schema_version"], "1.1.0");
     assert!(r.json["knowledge"]["kb_version"].as_str().unwrap().len() > 8);
     assert_eq!(r.json["case"]["tumor_type"]["code"], "COAD");
     assert_eq!(r.json["case"]["assembly"], "GRCh38");

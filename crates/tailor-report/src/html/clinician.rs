@@ -507,6 +507,15 @@ fn finding_block(h: &mut String, f: &SomaticFinding) {
         }
         h.push_str("</ul>");
     }
+    if let Some(g) = &f.possible_germline {
+        let _ = write!(
+            h,
+            "<p class=\"small germline\"><b>Possible germline origin.</b> {} {} <span class=\"muted\">({})</span></p>",
+            escape(&g.reason),
+            escape(&g.action),
+            escape(&g.guideline)
+        );
+    }
     h.push_str("</div>");
 }
 
@@ -646,11 +655,19 @@ fn uncertain(h: &mut String, somatic: Option<&SomaticDocument>) {
         for f in notable {
             let _ = write!(
                 h,
-                "<tr data-finding=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr data-finding=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
                 escape(&f.alteration),
                 oncogenicity(f.oncogenicity),
                 vaf(f),
                 escape(&f.oncogenicity_reason),
+                f.possible_germline
+                    .as_ref()
+                    .map(|g| format!(
+                        "<p class=\"small germline\"><b>Possible germline origin.</b> {} {}</p>",
+                        escape(&g.reason),
+                        escape(&g.action)
+                    ))
+                    .unwrap_or_default(),
                 id = escape(&f.id),
             );
         }

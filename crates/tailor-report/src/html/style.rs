@@ -68,6 +68,7 @@ ul.vuslist li{break-inside:avoid;margin:0 0 .3mm}
 .chart{margin:1mm 0 3mm}
 .chart svg{max-width:100%;height:auto}
 .caveat{color:#7a4d0c}
+.germline{border-left:3px solid #7a4d0c;padding-left:6px}
 .mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:8pt}
 .wrap{overflow-wrap:anywhere;word-break:break-word}
 ul.plain{margin:1mm 0;padding-left:5mm}
