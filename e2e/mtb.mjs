@@ -60,6 +60,8 @@ try {
   await page.setInputFiles("input[name=somatic_fusions]", path.join(pcgr, "T001-COAD.grch38.fusions.tsv"));
   await page.setInputFiles("input[name=germline_vcf]", path.join(pharmcat, "pharmcat.example.vcf"));
   await page.setInputFiles("input[name=germline_outside_calls]", path.join(pharmcat, "pharmcat.example.outsideCall.tsv"));
+  // The patient agreed to research use only.
+  await page.check("input[name=consent][value=research]");
   await page.screenshot({ path: path.join(screens, "2-new-case.png"), fullPage: true });
   // (Not the first submit button of the page: that is "Sign out" in the header.)
   await page.click("button:has-text('Store and interpret')");
@@ -87,6 +89,19 @@ try {
   check(pdf.headers()["content-type"] === "application/pdf", "PDF content type");
   const body = await pdf.body();
   check(body.subarray(0, 5).toString() === "%PDF-", "not a PDF");
+  // Consent: the export for sharing is refused until the patient's data-sharing consent
+  // is recorded on the case page, then served.
+  const share = base + page.url().replace(base, "").replace("/cases/", "/api/v1/cases/") + "/share.json";
+  const refused = await context.request.get(share);
+  check(refused.status() === 403, `share.json without consent answered ${refused.status()}`);
+  check(await page.isChecked("input[name=research]"), "the research box recorded at upload");
+  await page.check("input[name=data_sharing]");
+  await page.click("button:has-text('Record consent')");
+  await page.waitForURL(/\/cases\/[0-9a-f]{32}$/);
+  await page.screenshot({ path: path.join(screens, "4-consent.png"), fullPage: true });
+  const shared = await context.request.get(share);
+  check(shared.ok(), `share.json with consent answered ${shared.status()}`);
+  check(!(await shared.text()).includes("E2E-CRC-001"), "share.json names the patient");
   console.log(`e2e: signed in, case created and interpreted (${tierOne.length} tier I findings), PDF ${body.length} bytes; screenshots in ${screens}`);
 } finally {
   await browser.close();

@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod html;
 pub mod pgx;
+pub mod share;
 pub mod somatic;
 
 use tailor_core::interpretation::Interpretation;

@@ -12,7 +12,7 @@ use tailor_case::resolve::MemoryResolver;
 use tailor_case::CaseManifest;
 use tailor_core::interpretation::Interpretation;
 use tailor_interpret::{CaseInputs, Engines, ErrorClass, InterpretOptions};
-use tailor_store::{CaseStatus, NewCase, Outcome};
+use tailor_store::{CaseStatus, Consent, NewCase, Outcome};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -61,7 +61,8 @@ pub(crate) fn parse_upload(
 
 /// `POST /api/v1/cases`: a multipart form with a part `manifest` (the case YAML), one
 /// part per file the manifest names (the part's name is the entry), and optionally
-/// `board`. Answers 201 `{"id", "status": "queued"}`.
+/// `board` and `consent` (scope words: `research`, `secondary_germline`, `data_sharing`;
+/// none when absent). Answers 201 `{"id", "status": "queued"}`.
 #[utoipa::path(
     post,
     path = "/api/v1/cases",
@@ -91,6 +92,7 @@ pub(crate) async fn create(
     }
     let mut manifest: Option<Vec<u8>> = None;
     let mut board: Option<String> = None;
+    let mut consent = String::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let outcome = async {
         // Not a multipart body at all: the same JSON error as every other refusal.
@@ -112,6 +114,13 @@ pub(crate) async fn create(
                             .map_err(|_| ApiError::bad_request("the board field is not text"))?,
                     )
                 }
+                // Scope words; several parts (ticked boxes) add up.
+                "consent" => {
+                    let text = String::from_utf8(bytes)
+                        .map_err(|_| ApiError::bad_request("the consent field is not text"))?;
+                    consent.push(' ');
+                    consent.push_str(&text);
+                }
                 "" => return Err(ApiError::bad_request("a form part has no name")),
                 _ if files.iter().any(|(n, _)| *n == name) => {
                     return Err(ApiError::bad_request(format!(
@@ -126,7 +135,8 @@ pub(crate) async fn create(
                 "no `manifest` part: send the case YAML as a form part named manifest",
             )
         })?;
-        accept_case(&state, &user.user, board, manifest, files).await
+        let consent = Consent::parse(&consent).map_err(ApiError::bad_request)?;
+        accept_case(&state, &user.user, board, consent, manifest, files).await
     }
     .await;
     match outcome {
@@ -161,6 +171,7 @@ pub(crate) async fn accept_case(
     state: &AppState,
     user: &tailor_store::User,
     board: Option<String>,
+    consent: Consent,
     manifest: Vec<u8>,
     files: Vec<(String, Vec<u8>)>,
 ) -> Result<String, ApiError> {
@@ -187,6 +198,7 @@ pub(crate) async fn accept_case(
             pseudonym: upload.manifest.patient.clone(),
             manifest,
             files,
+            consent,
         })
         .await?;
     state.jobs.notify_one();
@@ -318,6 +330,7 @@ pub(crate) async fn read(
         "board": case.board,
         "patient": case.pseudonym,
         "created_by": case.created_by,
+        "consent": case.consent,
     });
     if let Some(error) = &case.error {
         head["error"] = json!(error);
@@ -341,19 +354,21 @@ pub(crate) async fn read(
 
 /// `GET /api/v1/cases/{id}/{file}`: a report rendered from the stored interpretation
 /// (`report.html`, `report.pdf`, `report.fhir.json`, `patient-summary.html`,
-/// `interpretation.json`).
+/// `interpretation.json`), or `share.json`, the de-identified export for sharing, which
+/// is refused (403) unless the patient consented to data sharing.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/{file}",
     params(
         ("id" = String, Path, description = "Case id"),
-        ("file" = String, Path, description = "report.html, report.pdf, report.fhir.json, patient-summary.html or interpretation.json")
+        ("file" = String, Path, description = "report.html, report.pdf, report.fhir.json, patient-summary.html, interpretation.json or share.json (de-identified, needs the data-sharing consent)")
     ),
     responses(
         (status = 200, description = "The report", content(
             ("text/html"), ("application/pdf"), ("application/fhir+json"), ("application/json")
         )),
         (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "share.json without the patient's data-sharing consent", body = crate::openapi::ErrorBody),
         (status = 404, description = "No such case or report", body = crate::openapi::ErrorBody),
         (status = 409, description = "Not interpreted yet", body = crate::openapi::ErrorBody)
     )
@@ -365,17 +380,30 @@ pub(crate) async fn rendered(
 ) -> Result<Response, ApiError> {
     let resource = format!("/api/v1/cases/{id}/{file}");
     let case = visible_case(&state, &user, &id, "report.read", &resource).await?;
+    let share = file == "share.json";
+    if share && !case.consent.consent.data_sharing {
+        // Refused whoever asks: the patient did not agree to sharing.
+        state
+            .audit(user.event("report.read", resource, Some(&case.id), Outcome::Denied))
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "the patient has not consented to data sharing: no export for sharing is made \
+             (record the consent first: PUT /api/v1/cases/{id}/consent)",
+        ));
+    }
+    let sharing_id = share.then(|| state.store.sharing_id(&case.id));
     let answer = async {
         let content_type = match file.as_str() {
             "report.html" | "patient-summary.html" => "text/html; charset=utf-8",
             "report.pdf" => "application/pdf",
             "report.fhir.json" => "application/fhir+json",
-            "interpretation.json" => "application/json",
+            "interpretation.json" | "share.json" => "application/json",
             _ => {
                 return Err(ApiError::new(
                     StatusCode::NOT_FOUND,
                     "no such report: report.html, report.pdf, report.fhir.json, \
-                     patient-summary.html or interpretation.json",
+                     patient-summary.html, interpretation.json or share.json",
                 ))
             }
         };
@@ -389,7 +417,7 @@ pub(crate) async fn rendered(
             ));
         };
         let name = file.clone();
-        let body = tokio::task::spawn_blocking(move || render(&name, &document))
+        let body = tokio::task::spawn_blocking(move || render(&name, &document, sharing_id))
             .await
             .map_err(ApiError::internal)??;
         // Reports are downloads, saved under the name the command line writes.
@@ -435,7 +463,7 @@ pub(crate) async fn latest_document(
         .await
 }
 
-fn render(file: &str, document: &[u8]) -> Result<Vec<u8>, ApiError> {
+fn render(file: &str, document: &[u8], sharing_id: Option<String>) -> Result<Vec<u8>, ApiError> {
     let interpretation: Interpretation =
         serde_json::from_slice(document).map_err(ApiError::internal)?;
     Ok(match file {
@@ -448,6 +476,11 @@ fn render(file: &str, document: &[u8]) -> Result<Vec<u8>, ApiError> {
             tailor_report::html::patient_summary(&interpretation).into_bytes()
         }
         "report.fhir.json" => tailor_fhir::to_json(&interpretation).map_err(ApiError::internal)?,
+        "share.json" => tailor_report::share::share_json(
+            &interpretation,
+            sharing_id.as_deref().unwrap_or_default(),
+        )
+        .map_err(ApiError::internal)?,
         _ => tailor_pdf::clinician_report(&interpretation),
     })
 }

@@ -6,13 +6,13 @@
 //! authorisation tests walk exactly the routes the server serves: a route added without
 //! an entry in the test matrix fails the test.
 //!
-//! Status: the API for cases (create from an upload, read, list, rendered reports) with
-//! API tokens, the worker, and the audit trail. Pages, sign-in sessions, consent and the
-//! OpenAPI document are the next steps of issue 9.
+//! The API for cases (create from an upload, read, list, rendered reports, consent) with
+//! API tokens, sign-in sessions and pages, the worker, the audit trail and the OpenAPI
+//! document.
 
 use std::sync::Arc;
 
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 use tailor_interpret::Engines;
 use tailor_store::{AuditEvent, Store};
@@ -20,6 +20,7 @@ use tailor_store::{AuditEvent, Store};
 pub mod audit_fhir;
 mod auth;
 mod cases;
+mod consent;
 mod error;
 mod new_case;
 pub mod openapi;
@@ -211,6 +212,13 @@ pub const ROUTES: &[RouteSpec] = &[
         handler: || get(pages::case_page),
     },
     RouteSpec {
+        method: "POST",
+        path: "/cases/{id}/consent",
+        access: Access::CreatesCases,
+        case_scoped: true,
+        handler: || post(consent::update_from_page),
+    },
+    RouteSpec {
         method: "GET",
         path: "/healthz",
         access: Access::Public,
@@ -244,6 +252,20 @@ pub const ROUTES: &[RouteSpec] = &[
         access: Access::SignedIn,
         case_scoped: true,
         handler: || get(cases::read),
+    },
+    RouteSpec {
+        method: "GET",
+        path: "/api/v1/cases/{id}/consent",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || get(consent::read),
+    },
+    RouteSpec {
+        method: "PUT",
+        path: "/api/v1/cases/{id}/consent",
+        access: Access::CreatesCases,
+        case_scoped: true,
+        handler: || put(consent::update),
     },
     RouteSpec {
         method: "GET",

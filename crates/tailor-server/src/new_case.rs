@@ -1,6 +1,6 @@
 //! The new-case page: a form for the patient pseudonym, tumour type (searchable among
 //! the OncoTree codes of the knowledge base, with no script: a datalist), sample type,
-//! purity, current medications, board, and the result files. The form becomes the same
+//! purity, current medications, board, the patient's consent, and the result files. The form becomes the same
 //! manifest and parts an API client sends, and goes through the same checks.
 
 use axum::extract::{Multipart, State};
@@ -77,6 +77,15 @@ fn form(state: &AppState, user: &PageUser, error: Option<&str>) -> Markup {
                 }
             }
             fieldset {
+                legend { "Patient consent (only what the patient agreed to; none is assumed)" }
+                label { input type="checkbox" name="consent" value="research"; " research use of the data" }
+                label {
+                    input type="checkbox" name="consent" value="secondary_germline";
+                    " secondary germline findings (tumour findings that may be inherited)"
+                }
+                label { input type="checkbox" name="consent" value="data_sharing"; " sharing of the de-identified case outside the care team" }
+            }
+            fieldset {
                 legend { "Result files (at least one, or germline outside calls)" }
                 @for (field, _, _, label) in FILES {
                     label { (label) " " input type="file" name=(field); }
@@ -138,6 +147,7 @@ pub(crate) async fn create_from_form(
     let mut sections: Map<String, Value> = Map::new();
     let mut csrf = String::new();
     let mut board = None;
+    let mut consent = String::new();
     let read = async {
         while let Some(field) = multipart
             .next_field()
@@ -178,6 +188,11 @@ pub(crate) async fn create_from_form(
             match name.as_str() {
                 "csrf" => csrf = text,
                 "board" => board = Some(text),
+                // One part per ticked box.
+                "consent" => {
+                    consent.push(' ');
+                    consent.push_str(&text);
+                }
                 "patient" | "tumor_type" | "sample_type" if !text.is_empty() => {
                     fields.insert(name, json!(text));
                 }
@@ -222,7 +237,8 @@ pub(crate) async fn create_from_form(
             // user typed can add keys or structure to it.
             let manifest =
                 serde_json::to_vec(&Value::Object(fields)).map_err(ApiError::internal)?;
-            crate::cases::accept_case(&state, user.user(), board, manifest, files).await
+            let consent = tailor_store::Consent::parse(&consent).map_err(ApiError::bad_request)?;
+            crate::cases::accept_case(&state, user.user(), board, consent, manifest, files).await
         }
         Err(e) => Err(e),
     };

@@ -49,6 +49,8 @@ pub struct CaseAnswer {
     pub patient: String,
     /// Who created the case.
     pub created_by: String,
+    /// The patient's consent.
+    pub consent: ConsentRecorded,
     /// Why the last run failed.
     pub error: Option<String>,
     /// Version of the interpretation below (each run stores the next).
@@ -90,6 +92,54 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// The patient's consent: every scope stated.
+#[derive(Debug, Clone, Copy, serde::Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentBody {
+    /// Research use of the case's data.
+    pub research: bool,
+    /// Secondary germline findings (tumour findings that may be inherited).
+    pub secondary_germline: bool,
+    /// Sharing of the de-identified case outside the care team (`share.json`).
+    pub data_sharing: bool,
+}
+
+/// Consent as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentRecorded {
+    /// Research use.
+    pub research: bool,
+    /// Secondary germline findings.
+    pub secondary_germline: bool,
+    /// Data sharing.
+    pub data_sharing: bool,
+    /// Who recorded it (absent when nothing was recorded).
+    pub recorded_by: Option<String>,
+    /// When, Unix milliseconds.
+    pub recorded_ms: Option<i64>,
+}
+
+/// A case's consent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentAnswer {
+    /// Case id.
+    pub id: String,
+    /// The consent.
+    pub consent: ConsentRecorded,
+}
+
+/// The answer to a consent change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentChanged {
+    /// Case id.
+    pub id: String,
+    /// The consent now recorded.
+    pub consent: ConsentRecorded,
+    /// Whether a new engine run was queued (the secondary-germline scope changed on an
+    /// interpreted case).
+    pub requeued: bool,
+}
+
 /// The form of a new case: the manifest, optionally the board, and one part per file
 /// the manifest names, under that name (e.g. `tumour.vcf.gz`).
 #[derive(Debug, ToSchema)]
@@ -101,6 +151,9 @@ pub struct NewCaseForm {
     manifest: Vec<u8>,
     /// The board of the case (default: the user's only board).
     board: Option<String>,
+    /// The patient's consent: scope words (`research`, `secondary_germline`,
+    /// `data_sharing`) separated by commas or spaces; none when absent.
+    consent: Option<String>,
 }
 
 struct BearerToken;
@@ -128,9 +181,14 @@ impl Modify for BearerToken {
         crate::cases::list,
         crate::cases::read,
         crate::cases::rendered,
+        crate::consent::read,
+        crate::consent::update,
         document
     ),
-    components(schemas(CreatedCase, CaseAnswer, CaseSummary, CaseList, ErrorBody, StatusWord, NewCaseForm)),
+    components(schemas(
+        CreatedCase, CaseAnswer, CaseSummary, CaseList, ErrorBody, StatusWord, NewCaseForm,
+        ConsentBody, ConsentRecorded, ConsentAnswer, ConsentChanged
+    )),
     modifiers(&BearerToken),
     security(("bearer" = []))
 )]

@@ -118,6 +118,11 @@ impl PageUser {
         &self.auth.user
     }
 
+    /// The user as the API sees them.
+    pub(crate) fn auth(&self) -> &AuthUser {
+        &self.auth
+    }
+
     /// The session's CSRF token, for forms.
     pub(crate) fn csrf(&self) -> &str {
         &self.csrf
@@ -159,7 +164,8 @@ header a{color:#fff}main{padding:1rem 1.2rem;max-width:70rem}table{border-collap
 th,td{border-bottom:1px solid #ccd;padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#eef2f7}\
 .tier-IA,.tier-IB{background:#fde2e1}.tier-IIC,.tier-IID{background:#fff1d6}.status{font-weight:600}\
 footer{padding:1rem 1.2rem;color:#555;font-size:.85rem}.warn{background:#b00020;color:#fff;padding:.4rem 1.2rem}\
-form.inline{display:inline}label{display:block;margin:.5rem 0}input{font-size:1rem;padding:.3rem}";
+form.inline{display:inline}label{display:block;margin:.5rem 0}input{font-size:1rem;padding:.3rem}\
+.germline{border-left:4px solid #7a4d0c;padding:.3rem .6rem;background:#fff8ec}";
 
 pub(crate) fn layout(
     state: &AppState,
@@ -386,6 +392,45 @@ const DOWNLOADS: [(&str, &str); 5] = [
     ("interpretation.json", "interpretation (JSON)"),
 ];
 
+/// The patient's consent, and for those who may record it, the form to change it.
+fn consent_section(case: &tailor_store::CaseRecord, user: &PageUser) -> Markup {
+    let c = case.consent.consent;
+    let scopes = [
+        ("research", "research use of the data", c.research),
+        (
+            "secondary_germline",
+            "secondary germline findings (tumour findings that may be inherited)",
+            c.secondary_germline,
+        ),
+        (
+            "data_sharing",
+            "sharing of the de-identified case outside the care team",
+            c.data_sharing,
+        ),
+    ];
+    html! {
+        section #consent {
+            h2 { "Consent" }
+            @match (&case.consent.recorded_by, case.consent.recorded_ms) {
+                (Some(by), Some(ms)) => p { "Recorded by " (by) " at " (when(ms)) "." },
+                _ => p { "No consent recorded: no scope is assumed." },
+            }
+            @if user.user().role.may_create_cases() {
+                form method="post" action={ "/cases/" (case.id) "/consent" } {
+                    input type="hidden" name="csrf" value=(user.csrf());
+                    @for (name, label, given) in scopes {
+                        label { input type="checkbox" name=(name) value="yes" checked[given]; " " (label) }
+                    }
+                    button type="submit" { "Record consent" }
+                    " A change of the secondary-germline scope interprets the case again."
+                }
+            } @else {
+                ul { @for (_, label, given) in scopes { li { (label) ": " (if given { "given" } else { "not given" }) } } }
+            }
+        }
+    }
+}
+
 fn when(ms: i64) -> String {
     tailor_interpret::rfc3339(ms / 1000)
 }
@@ -454,6 +499,7 @@ pub(crate) async fn case_page(
             " · status " span.status id="status" { (case.status.as_str()) }
         }
         @if running { p { "The engines are running; this page refreshes every 2 seconds." } }
+        (consent_section(&case, &user))
         @if let Some(error) = &case.error { p role="alert" { "The run failed: " (error) } }
         @if let Some(i) = &interpretation {
             p {
@@ -478,6 +524,14 @@ pub(crate) async fn case_page(
                                 td { (tailor_report::somatic::therapies_text(f)) }
                                 td { (f.tier_reason) }
                             }
+                        }
+                    }
+                }
+                @for f in s.findings.iter().chain(&s.uncertain) {
+                    @if let Some(g) = &f.possible_germline {
+                        p.germline {
+                            strong { "Possible germline origin: " (f.alteration) ". " }
+                            (g.reason) " " (g.action)
                         }
                     }
                 }

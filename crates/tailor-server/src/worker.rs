@@ -1,6 +1,7 @@
 //! The background worker: takes queued jobs from the job table, runs the engines on the
 //! case's stored manifest and files, and stores the interpretation as the case's next
-//! version. Jobs live in the database, so a restart resumes them
+//! version, without secondary germline findings unless the patient consented to them
+//! (every report and export is rendered from that stored version). Jobs live in the database, so a restart resumes them
 //! ([`tailor_store::Store::recover_jobs`]).
 
 use std::time::Duration;
@@ -46,12 +47,22 @@ async fn run_next(state: &AppState) -> Result<bool, tailor_store::StoreError> {
         return Ok(false);
     };
     let (manifest, files) = state.store.case_inputs(&case_id).await?;
+    // The consent as it is when the run starts; a later change queues another run.
+    let consent = state
+        .store
+        .case(&case_id)
+        .await?
+        .map(|c| c.consent.consent)
+        .unwrap_or_default();
     let engines = state.engines.clone();
     let result = tokio::task::spawn_blocking(move || {
         let upload = parse_upload(&engines, &manifest, &files).map_err(|e| e.reason)?;
-        let interpretation =
+        let mut interpretation =
             tailor_interpret::interpret(&upload.inputs, &engines, &InterpretOptions::default())
                 .map_err(|e| e.to_string())?;
+        if !consent.secondary_germline {
+            interpretation.withhold_secondary_germline();
+        }
         // Stored compact: the API splices it into answers as it is (a third smaller than
         // the indented file `tailor report` writes); the download is indented again.
         serde_json::to_vec(&interpretation).map_err(|e| e.to_string())

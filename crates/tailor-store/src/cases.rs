@@ -68,6 +68,8 @@ pub struct NewCase {
     pub manifest: Vec<u8>,
     /// The uploaded files: (part name as the manifest names it, bytes).
     pub files: Vec<(String, Vec<u8>)>,
+    /// The patient's consent, as recorded with the case.
+    pub consent: crate::Consent,
 }
 
 /// A case as the API shows it (decrypted).
@@ -91,6 +93,8 @@ pub struct CaseRecord {
     pub error: Option<String>,
     /// The latest interpretation's version, when one was stored.
     pub latest_version: Option<i64>,
+    /// The patient's consent (no scope when none was recorded).
+    pub consent: crate::ConsentRecord,
 }
 
 /// A new random id: 128 bits in hexadecimal (unguessable, so an id alone grants nothing
@@ -183,7 +187,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO cases (id, board, created_by, created_ms, updated_ms, status, pseudonym, \
-             manifest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             manifest, consent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&id)
         .bind(&case.board)
@@ -193,6 +197,7 @@ impl Store {
         .bind(CaseStatus::Queued.as_str())
         .bind(sealer.seal_text(&format!("case:{id}:pseudonym"), &case.pseudonym))
         .bind(sealer.seal(&format!("case:{id}:manifest"), &case.manifest))
+        .bind(self.seal_consent(&id, case.consent, &case.created_by)?)
         .execute(&mut *tx)
         .await?;
         for (part_no, (name, blob, size)) in blobs.iter().enumerate() {
@@ -207,16 +212,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
-            "INSERT INTO jobs (id, case_id, state, attempts, created_ms, updated_ms) \
-             VALUES ($1, $2, 'queued', 0, $3, $4)",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        queue_job(&mut tx, &id, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -237,6 +233,7 @@ impl Store {
                 .map(|e| sealer.open_text(&format!("case:{id}:error"), &e))
                 .transpose()?,
             latest_version: row.try_get(8)?,
+            consent: self.open_consent(&id, row.try_get(9)?)?,
             id,
         })
     }
@@ -248,7 +245,7 @@ impl Store {
         }
         let row = sqlx::query(
             "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error, \
-             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id) \
+             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id), consent \
              FROM cases WHERE id = $1",
         )
         .bind(id)
@@ -261,7 +258,7 @@ impl Store {
     pub async fn cases(&self, boards: Option<&[String]>) -> Result<Vec<CaseRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error, \
-             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id) \
+             (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id), consent \
              FROM cases ORDER BY created_ms DESC, id",
         )
         .fetch_all(&self.pool)
@@ -444,6 +441,25 @@ impl Store {
             &row.try_get::<Vec<u8>, _>(0)?,
         )?))
     }
+}
+
+/// Queues an engine run of a case.
+pub(crate) async fn queue_job(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO jobs (id, case_id, state, attempts, created_ms, updated_ms) \
+         VALUES ($1, $2, 'queued', 0, $3, $4)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn set_status(

@@ -18,12 +18,14 @@ use sqlx::AnyPool;
 
 pub mod audit;
 pub mod cases;
+pub mod consent;
 pub mod crypto;
 pub mod sessions;
 pub mod users;
 
 pub use audit::{AuditEvent, AuditReport, Outcome};
 pub use cases::{CaseRecord, CaseStatus, NewCase};
+pub use consent::{Consent, ConsentRecord};
 pub use crypto::{MasterKey, Sealer};
 pub use sessions::Session;
 pub use users::{Role, User};

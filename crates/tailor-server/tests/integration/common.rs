@@ -115,6 +115,15 @@ pub(crate) fn get(path: &str, token: Option<&str>) -> Request<Body> {
     r.body(Body::empty()).unwrap()
 }
 
+/// A PUT of a JSON body.
+pub(crate) fn put_json(path: &str, token: Option<&str>, body: &serde_json::Value) -> Request<Body> {
+    let mut r = Request::put(path).header("content-type", "application/json");
+    if let Some(token) = token {
+        r = r.header("authorization", format!("Bearer {token}"));
+    }
+    r.body(Body::from(body.to_string())).unwrap()
+}
+
 /// A multipart/form-data POST of named parts.
 pub(crate) fn post_form(
     path: &str,

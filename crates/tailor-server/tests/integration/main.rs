@@ -3,5 +3,6 @@
 
 mod api;
 mod common;
+mod consent;
 mod matrix;
 mod pages;

@@ -52,8 +52,22 @@ fn expected(route: &RouteSpec, actor: Actor, target: Target) -> StatusCode {
         ("POST", "/cases/new") => StatusCode::BAD_REQUEST,
         // Signing out ends the session and sends the person to the sign-in page.
         ("POST", "/logout") => StatusCode::SEE_OTHER,
+        // Recording consent: members of the case's board but viewers; whether a case
+        // of another board exists is not told.
+        // The case page's consent form: as the API, then back to the case page.
+        ("POST", "/cases/{id}/consent") => match target {
+            Target::OtherBoard if !admin => StatusCode::NOT_FOUND,
+            _ if role == Role::Viewer => StatusCode::FORBIDDEN,
+            _ => StatusCode::SEE_OTHER,
+        },
+        ("PUT", "/api/v1/cases/{id}/consent") => match target {
+            Target::OtherBoard if !admin => StatusCode::NOT_FOUND,
+            _ if role == Role::Viewer => StatusCode::FORBIDDEN,
+            _ => StatusCode::OK,
+        },
         ("GET", "/api/v1/cases/{id}")
         | ("GET", "/api/v1/cases/{id}/{file}")
+        | ("GET", "/api/v1/cases/{id}/consent")
         | ("GET", "/cases/{id}") => {
             match target {
                 Target::OwnBoard => StatusCode::OK,
@@ -129,6 +143,14 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                         "GET" => send(state, get(&path, token)).await,
                         "POST" => {
                             send(state, post_form(&path, token, &example_upload(Some(board)))).await
+                        }
+                        "PUT" => {
+                            let body = serde_json::json!({
+                                "research": true,
+                                "secondary_germline": false,
+                                "data_sharing": false
+                            });
+                            send(state, put_json(&path, token, &body)).await
                         }
                         other => panic!("no request builder for method {other}"),
                     }

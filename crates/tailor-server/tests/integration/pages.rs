@@ -280,6 +280,9 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
             ("sample_type", None, b"tissue".to_vec()),
             ("purity", None, b"0.5".to_vec()),
             ("medications", None, b"clopidogrel, warfarin".to_vec()),
+            // Two ticked boxes of three.
+            ("consent", None, b"research".to_vec()),
+            ("consent", None, b"data_sharing".to_vec()),
             ("somatic_vcf", Some("Jane Doe tumour.vcf.gz"), vcf.clone()),
             ("somatic_maf", Some(""), Vec::new()),
             ("somatic_fusions", Some("fusions.tsv"), fusions.clone()),
@@ -318,6 +321,43 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
     .await
     .text();
     assert!(page.contains("FORM-001") && page.contains("BRAF") && page.contains("I-A"));
+    // The boxes ticked are the consent recorded, and the case page shows it as a form.
+    let consent = case.consent.consent;
+    assert!(consent.research && consent.data_sharing && !consent.secondary_germline);
+    assert!(page.contains("Recorded by onc"), "consent section");
+    assert!(page.contains("name=\"secondary_germline\" value=\"yes\">"));
+    assert!(page.contains("name=\"research\" value=\"yes\" checked>"));
+    // The page's form changes it (boxes not sent are withdrawn); a forged form does not.
+    let forged = raw(
+        state,
+        form(
+            &format!("/cases/{id}/consent"),
+            &cookie,
+            "csrf=forged&secondary_germline=yes".into(),
+        ),
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let changed = raw(
+        state,
+        form(
+            &format!("/cases/{id}/consent"),
+            &cookie,
+            format!("csrf={csrf}&secondary_germline=yes"),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(changed.headers()["location"], location.as_str());
+    let consent = state
+        .store
+        .case(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .consent
+        .consent;
+    assert!(consent.secondary_germline && !consent.research && !consent.data_sharing);
     // The browser's file name (it can carry a patient's name) is nowhere in the clear.
     let (manifest, files) = state.store.case_inputs(&id).await.unwrap();
     let manifest = String::from_utf8(manifest).unwrap();

@@ -2,7 +2,7 @@
 //! no patient data in the clear anywhere under the data directory or in the database.
 
 use crate::common::stores;
-use tailor_store::{CaseStatus, NewCase, Role, Store};
+use tailor_store::{CaseStatus, Consent, NewCase, Role, Store};
 
 const MARKERS: [&str; 3] = ["PSEUDO-7f3a9c", "NOTE-b81e22", "FILEBODY-4d6e01"];
 
@@ -36,6 +36,10 @@ async fn new_case(store: &Store) -> String {
                     format!("##{}\n", MARKERS[2]).into_bytes(),
                 ),
             ],
+            consent: Consent {
+                research: true,
+                ..Consent::default()
+            },
         })
         .await
         .unwrap()
@@ -231,6 +235,69 @@ async fn no_patient_data_in_the_clear_on_disk() {
         assert!(
             case.error.unwrap().contains(MARKERS[0]),
             "decrypts for the reader"
+        );
+    }
+}
+
+/// Consent is kept with the case, sealed: a change is recorded with who made it; turning
+/// the secondary-germline scope on or off queues a new engine run once the case was
+/// interpreted; and a consent copied in the database from another case does not open.
+#[tokio::test]
+async fn consent_is_recorded_changed_and_cannot_be_forged_in_the_database() {
+    for t in stores().await {
+        let store = &t.store;
+        let id = new_case(store).await;
+        let case = store.case(&id).await.unwrap().unwrap();
+        assert_eq!(case.consent.consent.scopes(), ["research"], "{}", t.name);
+        assert_eq!(case.consent.recorded_by.as_deref(), Some("onc"));
+
+        // Before the first run, a change needs no new run: the queued one reads it.
+        let both = Consent::parse("research secondary_germline").unwrap();
+        assert!(!store.set_consent(&id, both, "onc").await.unwrap());
+        let (job, _) = store.claim_job().await.unwrap().unwrap();
+        store.finish_job(&job, &id, Ok(b"{}")).await.unwrap();
+        assert!(store.claim_job().await.unwrap().is_none());
+
+        // Withdrawn after the run: a new run is queued, once.
+        let research = Consent::parse("research").unwrap();
+        assert!(store
+            .set_consent(&id, research, "counsellor")
+            .await
+            .unwrap());
+        let case = store.case(&id).await.unwrap().unwrap();
+        assert_eq!(case.status, CaseStatus::Queued);
+        assert_eq!(case.consent.recorded_by.as_deref(), Some("counsellor"));
+        assert!(!store
+            .set_consent(&id, Consent::parse("research,data_sharing").unwrap(), "onc")
+            .await
+            .unwrap());
+        assert!(store.claim_job().await.unwrap().is_some());
+        assert!(store.claim_job().await.unwrap().is_none());
+
+        // A second case whose sealed consent is copied over the first one's: refused.
+        let other = store
+            .create_case(&NewCase {
+                board: "gi".into(),
+                created_by: "onc".into(),
+                pseudonym: "P2".into(),
+                manifest: b"patient: P2\n".to_vec(),
+                files: vec![],
+                consent: Consent::parse("research secondary_germline data_sharing").unwrap(),
+            })
+            .await
+            .unwrap();
+        sqlx::query(&format!(
+            "UPDATE cases SET consent = (SELECT consent FROM cases WHERE id = '{other}') \
+             WHERE id = '{id}'"
+        ))
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let forged = store.case(&id).await;
+        assert!(
+            forged.is_err(),
+            "{}: a copied consent must not open",
+            t.name
         );
     }
 }

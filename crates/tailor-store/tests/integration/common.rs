@@ -49,10 +49,24 @@ async fn postgres_store(server: &str, key: MasterKey) -> (Store, String) {
     let mut admin = sqlx::AnyConnection::connect(server)
         .await
         .expect("PostgreSQL server from TAILOR_TEST_POSTGRES");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create a test database");
+    // PostgreSQL refuses CREATE DATABASE while another session uses the template
+    // (`template1 is being accessed by other users`), as the server's own set-up or a
+    // parallel test can for a moment: try again briefly before failing.
+    let mut attempt = 0;
+    loop {
+        match sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if attempt < 10 => {
+                attempt += 1;
+                eprintln!("CREATE DATABASE {name}: {e}; retrying");
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(e) => panic!("create a test database: {e}"),
+        }
+    }
     let (base, _) = server.rsplit_once('/').expect("URL ends with /DATABASE");
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/{name}");
