@@ -246,7 +246,8 @@ fn choose_board(user: &tailor_store::User, named: Option<String>) -> Result<Stri
     }
 }
 
-/// The case `id` when the user may see it; a 404 otherwise (audited either way).
+/// The case `id` when the user may see it (its board's members, its assignees,
+/// administrators); a 404 otherwise (audited either way).
 pub(crate) async fn visible_case(
     state: &AppState,
     user: &AuthUser,
@@ -254,8 +255,13 @@ pub(crate) async fn visible_case(
     action: &str,
     resource: &str,
 ) -> Result<tailor_store::CaseRecord, ApiError> {
-    match state.store.case(id).await? {
-        Some(case) if user.sees_board(&case.board) => Ok(case),
+    let found = state.store.case(id).await?;
+    let visible = match &found {
+        Some(case) => state.store.sees_case(&user.user, case).await?,
+        None => false,
+    };
+    match found {
+        Some(case) if visible => Ok(case),
         found => {
             let outcome = if found.is_some() {
                 Outcome::Denied
@@ -271,7 +277,8 @@ pub(crate) async fn visible_case(
     }
 }
 
-/// `GET /api/v1/cases`: the cases of the user's boards, newest first.
+/// `GET /api/v1/cases`: the cases of the user's boards and those assigned to them,
+/// newest first.
 #[utoipa::path(
     get,
     path = "/api/v1/cases",
@@ -284,7 +291,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let cases = state.store.cases(user.user.visible_boards()).await?;
+    let cases = state.store.cases_for(&user.user).await?;
     state
         .audit(user.event("case.list", "/api/v1/cases".into(), None, Outcome::Success))
         .await?;
@@ -331,6 +338,7 @@ pub(crate) async fn read(
         "patient": case.pseudonym,
         "created_by": case.created_by,
         "consent": case.consent,
+        "assignees": state.store.assignees(&case.id).await?,
     });
     if let Some(error) = &case.error {
         head["error"] = json!(error);

@@ -12,11 +12,12 @@
 
 use std::sync::Arc;
 
-use axum::routing::{get, post, put, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 use tailor_interpret::Engines;
 use tailor_store::{AuditEvent, Store};
 
+mod assignments;
 pub mod audit_fhir;
 mod auth;
 mod cases;
@@ -266,6 +267,20 @@ pub const ROUTES: &[RouteSpec] = &[
         access: Access::CreatesCases,
         case_scoped: true,
         handler: || put(consent::update),
+    },
+    RouteSpec {
+        method: "PUT",
+        path: "/api/v1/cases/{id}/assignees/{username}",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || put(assignments::assign),
+    },
+    RouteSpec {
+        method: "DELETE",
+        path: "/api/v1/cases/{id}/assignees/{username}",
+        access: Access::SignedIn,
+        case_scoped: true,
+        handler: || delete(assignments::unassign),
     },
     RouteSpec {
         method: "GET",

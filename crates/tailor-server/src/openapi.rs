@@ -51,6 +51,8 @@ pub struct CaseAnswer {
     pub created_by: String,
     /// The patient's consent.
     pub consent: ConsentRecorded,
+    /// Users assigned to the case from outside its board.
+    pub assignees: Vec<String>,
     /// Why the last run failed.
     pub error: Option<String>,
     /// Version of the interpretation below (each run stores the next).
@@ -140,6 +142,15 @@ pub struct ConsentChanged {
     pub requeued: bool,
 }
 
+/// The users assigned to a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Assignees {
+    /// Case id.
+    pub id: String,
+    /// User names, sorted.
+    pub assignees: Vec<String>,
+}
+
 /// The form of a new case: the manifest, optionally the board, and one part per file
 /// the manifest names, under that name (e.g. `tumour.vcf.gz`).
 #[derive(Debug, ToSchema)]
@@ -183,11 +194,13 @@ impl Modify for BearerToken {
         crate::cases::rendered,
         crate::consent::read,
         crate::consent::update,
+        crate::assignments::assign,
+        crate::assignments::unassign,
         document
     ),
     components(schemas(
         CreatedCase, CaseAnswer, CaseSummary, CaseList, ErrorBody, StatusWord, NewCaseForm,
-        ConsentBody, ConsentRecorded, ConsentAnswer, ConsentChanged
+        ConsentBody, ConsentRecorded, ConsentAnswer, ConsentChanged, Assignees
     )),
     modifiers(&BearerToken),
     security(("bearer" = []))

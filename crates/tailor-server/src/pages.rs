@@ -440,7 +440,7 @@ pub(crate) async fn case_list(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Response, ApiError> {
-    let cases = state.store.cases(user.user().visible_boards()).await?;
+    let cases = state.store.cases_for(user.user()).await?;
     state
         .audit(user.event("case.list", "/".into(), None))
         .await?;
@@ -485,6 +485,7 @@ pub(crate) async fn case_page(
         .map(|doc| serde_json::from_slice(&doc))
         .transpose()
         .map_err(ApiError::internal)?;
+    let assignees = state.store.assignees(&case.id).await?;
     state
         .audit(user.event("case.read", resource, Some(&case.id)))
         .await?;
@@ -498,6 +499,7 @@ pub(crate) async fn case_page(
             "Board " (case.board) " · created " (when(case.created_ms)) " by " (case.created_by)
             " · status " span.status id="status" { (case.status.as_str()) }
         }
+        @if !assignees.is_empty() { p { "Assigned from outside the board: " (assignees.join(", ")) } }
         @if running { p { "The engines are running; this page refreshes every 2 seconds." } }
         (consent_section(&case, &user))
         @if let Some(error) = &case.error { p role="alert" { "The run failed: " (error) } }

@@ -256,6 +256,16 @@ impl Store {
 
     /// The cases of the given boards (every case for `None`), newest first.
     pub async fn cases(&self, boards: Option<&[String]>) -> Result<Vec<CaseRecord>, StoreError> {
+        self.cases_matching(|board, _| boards.is_none_or(|b| b.iter().any(|x| x == board)))
+            .await
+    }
+
+    /// The cases for which `keep(board, id)` holds, newest first; only those are
+    /// decrypted.
+    pub(crate) async fn cases_matching(
+        &self,
+        keep: impl Fn(&str, &str) -> bool,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, board, created_by, created_ms, updated_ms, status, pseudonym, error, \
              (SELECT MAX(version) FROM interpretations i WHERE i.case_id = cases.id), consent \
@@ -265,8 +275,9 @@ impl Store {
         .await?;
         let mut out = Vec::new();
         for row in &rows {
+            let id: String = row.try_get(0)?;
             let board: String = row.try_get(1)?;
-            if boards.is_none_or(|b| b.contains(&board)) {
+            if keep(&board, &id) {
                 out.push(self.case_of_row(row)?);
             }
         }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
+pub mod assignments;
 pub mod audit;
 pub mod cases;
 pub mod consent;

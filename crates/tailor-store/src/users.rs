@@ -99,12 +99,6 @@ impl User {
     pub fn sees_board(&self, board: &str) -> bool {
         self.role == Role::Admin || self.boards.iter().any(|b| b == board)
     }
-
-    /// The boards whose cases the user sees, for a case list: `None` for every board
-    /// (an administrator).
-    pub fn visible_boards(&self) -> Option<&[String]> {
-        (self.role != Role::Admin).then_some(self.boards.as_slice())
-    }
 }
 
 /// A user name or board name: 1 to 64 letters, digits, `.`, `_` or `-`.

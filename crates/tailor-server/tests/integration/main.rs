@@ -2,6 +2,7 @@
 //! bundled example case, bad uploads, and the authorisation matrix over every route.
 
 mod api;
+mod assignments;
 mod common;
 mod consent;
 mod matrix;

@@ -54,6 +54,13 @@ fn expected(route: &RouteSpec, actor: Actor, target: Target) -> StatusCode {
         ("POST", "/logout") => StatusCode::SEE_OTHER,
         // Recording consent: members of the case's board but viewers; whether a case
         // of another board exists is not told.
+        // Assigning users to a case: the board's coordinator, or an administrator.
+        ("PUT" | "DELETE", "/api/v1/cases/{id}/assignees/{username}") => match target {
+            _ if admin => StatusCode::OK,
+            Target::OtherBoard => StatusCode::NOT_FOUND,
+            Target::OwnBoard if role == Role::Coordinator => StatusCode::OK,
+            Target::OwnBoard => StatusCode::FORBIDDEN,
+        },
         // The case page's consent form: as the API, then back to the case page.
         ("POST", "/cases/{id}/consent") => match target {
             Target::OtherBoard if !admin => StatusCode::NOT_FOUND,
@@ -93,6 +100,9 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
         tokens.push((role, user(state, role.as_str(), role, boards).await));
     }
     let other = user(state, "thoracic-onc", Role::Oncologist, &["thoracic"]).await;
+    // The user the assignment routes assign: on no board, and none of the actors, so
+    // that assigning them changes what no actor sees.
+    user(state, "consultant", Role::Pharmacist, &[]).await;
     let own_case = create_case(state, &tokens[1].1).await;
     let other_case = create_case(state, &other).await;
     tailor_server::worker::run_until_idle(state).await.unwrap();
@@ -117,7 +127,8 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                 let path = route
                     .path
                     .replace("{id}", case)
-                    .replace("{file}", "report.html");
+                    .replace("{file}", "report.html")
+                    .replace("{username}", "consultant");
                 let events_before = state.store.audit_events(0, 100_000).await.unwrap().len();
                 let page = !route.path.starts_with("/api/") && route.path != "/healthz";
                 let answer = if page {
@@ -151,6 +162,13 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                                 "data_sharing": false
                             });
                             send(state, put_json(&path, token, &body)).await
+                        }
+                        "DELETE" => {
+                            let mut r = axum::http::Request::delete(&path);
+                            if let Some(token) = token {
+                                r = r.header("authorization", format!("Bearer {token}"));
+                            }
+                            send(state, r.body(axum::body::Body::empty()).unwrap()).await
                         }
                         other => panic!("no request builder for method {other}"),
                     }

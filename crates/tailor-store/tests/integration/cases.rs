@@ -301,3 +301,48 @@ async fn consent_is_recorded_changed_and_cannot_be_forged_in_the_database() {
         );
     }
 }
+
+/// Assignments on both backends: a user sees the cases of their boards and those they
+/// are assigned to, an administrator all; unknown users are refused; ending is idempotent.
+#[tokio::test]
+async fn assigned_cases_are_seen_beside_the_boards_cases() {
+    for t in stores().await {
+        let store = &t.store;
+        let id = new_case(store).await;
+        store
+            .add_user(
+                "pharm",
+                Role::Pharmacist,
+                "long enough password",
+                &["thoracic".into()],
+            )
+            .await
+            .unwrap();
+        let pharm = store.user("pharm").await.unwrap().unwrap();
+        assert!(
+            store.cases_for(&pharm).await.unwrap().is_empty(),
+            "{}",
+            t.name
+        );
+        let case = store.case(&id).await.unwrap().unwrap();
+        assert!(!store.sees_case(&pharm, &case).await.unwrap());
+
+        assert!(store.assign(&id, "pharm", "onc").await.unwrap());
+        assert!(!store.assign(&id, "pharm", "onc").await.unwrap(), "once");
+        assert!(store.assign(&id, "ghost", "onc").await.is_err());
+        assert_eq!(store.assignees(&id).await.unwrap(), ["pharm"]);
+        assert!(store.sees_case(&pharm, &case).await.unwrap());
+        let seen: Vec<String> = store
+            .cases_for(&pharm)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(seen, std::slice::from_ref(&id));
+
+        assert!(store.unassign(&id, "pharm").await.unwrap());
+        assert!(!store.unassign(&id, "pharm").await.unwrap());
+        assert!(store.cases_for(&pharm).await.unwrap().is_empty());
+    }
+}
