@@ -11,6 +11,7 @@
 //! and the curated genomic keys, and germline records are read only at the loci of the
 //! compiled gene models. So the reader takes the same engines as the interpretation.
 
+use std::io::Read;
 use tailor_case::resolve::Resolver;
 use tailor_case::CaseManifest;
 use tailor_kb::KnowledgeBase;
@@ -34,6 +35,10 @@ pub struct CaseInputs {
     pub somatic: Option<SomaticCase>,
     /// The germline genotypes and outside calls; `None` when the case has none.
     pub germline: Option<GermlineInputs>,
+    /// SHA-256 (hexadecimal) of every input file's bytes, by manifest key
+    /// (`somatic.vcf`), for the report id: the same files give the same id wherever
+    /// they lie, one changed byte a new one.
+    pub input_digests: Vec<(&'static str, String)>,
 }
 
 /// The germline part of a case, parsed.
@@ -111,11 +116,42 @@ pub(crate) fn read_with(
         Some(engine) if has_germline(manifest) => Some(read_germline(manifest, resolver, engine)?),
         _ => None,
     };
+    let mut input_digests = Vec::new();
+    for (key, entry) in manifest.inputs() {
+        input_digests.push((key, digest(resolver, entry)?));
+    }
     Ok(CaseInputs {
         manifest: manifest.clone(),
         somatic,
         germline,
+        input_digests,
     })
+}
+
+/// SHA-256 of an entry's bytes, as stored (compressed files are not inflated).
+fn digest(resolver: &dyn Resolver, entry: &std::path::Path) -> Result<String, InterpretError> {
+    use sha2::{Digest, Sha256};
+    let mut reader = resolver.open(entry)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = reader
+            .read(&mut buffer)
+            .map_err(|source| tailor_case::CaseError::Io {
+                path: entry.to_path_buf(),
+                line: None,
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// The somatic inputs of a case, read and annotated; the tumour type is checked first,

@@ -271,7 +271,7 @@ fn interpret_parsed(
     Ok(Interpretation {
         schema_version: INTERPRETATION_SCHEMA_VERSION.into(),
         tailor_version: env!("CARGO_PKG_VERSION").into(),
-        report_id: report_id(manifest, kb),
+        report_id: report_id(inputs, kb, options),
         generated_at: options.generated_at.clone().unwrap_or_else(now_rfc3339),
         case: CaseDetails {
             patient: manifest.patient.clone(),
@@ -672,12 +672,28 @@ fn methods() -> Vec<String> {
     ]
 }
 
-/// A digest of what determines the report's content: the manifest (as parsed), the
+/// A digest of what determines the report's content (docs/identifiers.md): the
+/// manifest as parsed with each input file replaced by the SHA-256 of its bytes (so the
+/// files' places do not count and their content does), the loading options, the
 /// knowledge version and Tailor's version.
-fn report_id(manifest: &CaseManifest, kb: &KnowledgeBase) -> String {
+fn report_id(inputs: &CaseInputs, kb: &KnowledgeBase, options: &InterpretOptions) -> String {
+    let mut manifest = serde_json::to_value(&inputs.manifest).unwrap_or_default();
+    if let Some(m) = manifest.as_object_mut() {
+        m.remove("source");
+    }
+    for (key, digest) in &inputs.input_digests {
+        let mut at = &mut manifest;
+        for part in key.split('.') {
+            at = &mut at[part];
+        }
+        *at = serde_json::Value::String(format!("sha256:{digest}"));
+    }
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(manifest).unwrap_or_default());
+    h.update(b"tailor report id v2\n");
+    h.update(manifest.to_string().as_bytes());
+    h.update(format!("\namp_min_copies={}\n", options.load.amp_min_copies).as_bytes());
     h.update(kb.version().as_bytes());
+    h.update(b"\n");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     let digest = h.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()

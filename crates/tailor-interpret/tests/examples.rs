@@ -123,8 +123,7 @@ fn shared_engines_give_the_one_shot_interpretation_from_every_thread() {
 /// The bundled colorectal case from bytes held in memory: the manifest and every file it
 /// names are byte buffers, read through a resolver that refuses anything it was not
 /// given (so nothing can come from disk). The interpretation equals the one read from
-/// disk, but for the report id, which still hashes the manifest's file paths (issue 23
-/// moves it to the content).
+/// disk, the report id included: it hashes the files' content, not their paths.
 #[test]
 fn colorectal_case_from_memory_equals_the_case_from_disk() {
     use tailor_case::resolve::MemoryResolver;
@@ -151,9 +150,10 @@ fn colorectal_case_from_memory_equals_the_case_from_disk() {
     let from_memory =
         tailor_interpret::interpret_manifest_with(&manifest, &parts, &engines, &options)
             .expect("interprets from memory");
-    let mut from_disk = example("colorectal");
+    let from_disk = example("colorectal");
+    // The report id hashes the files' bytes, not where they lie.
     assert_ne!(from_memory.report_id, "");
-    from_disk.report_id = from_memory.report_id.clone();
+    assert_eq!(from_memory.report_id, from_disk.report_id);
     assert_eq!(
         serde_json::to_value(&from_memory).unwrap(),
         serde_json::to_value(&from_disk).unwrap()
@@ -377,4 +377,188 @@ fn tumour_only_brca2_is_flagged_as_possibly_germline_and_can_be_withheld() {
     assert!(!html.contains("Possible germline origin."));
     let with_flag = tailor_report::html::clinician_report(&run(""));
     assert!(with_flag.contains("Possible germline origin."));
+}
+
+/// Identifiers from content (issue 23, step 1): the example's tumour VCF with its
+/// records in reverse order, and again without one unrelated record, gives the same
+/// finding ids (BRAF V600E pinned to the documented recipe) and the same report order;
+/// one changed byte in the fusion file changes the report id, and so does nothing else.
+#[test]
+fn finding_and_report_ids_come_from_content() {
+    use sha2::{Digest, Sha256};
+    use tailor_case::resolve::MemoryResolver;
+    let folder = PathBuf::from("../../examples/colorectal");
+    let yaml = std::fs::read(folder.join("case.yaml")).unwrap();
+    let manifest = CaseManifest::from_reader(&yaml[..], "case.yaml".as_ref()).unwrap();
+    let engines = tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let options = InterpretOptions {
+        generated_at: Some("2026-11-22T00:00:00Z".into()),
+        ..InterpretOptions::default()
+    };
+    let vcf_entry = manifest.somatic.vcf.clone().unwrap();
+    let fusions_entry = manifest.somatic.fusions.clone().unwrap();
+    let original: Vec<u8> = {
+        use std::io::Read;
+        let mut text = Vec::new();
+        flate2::read::MultiGzDecoder::new(std::fs::File::open(folder.join(&vcf_entry)).unwrap())
+            .read_to_end(&mut text)
+            .unwrap();
+        text
+    };
+    let text = String::from_utf8(original).unwrap();
+    let (header, records): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('#'));
+    let run = |vcf: String, fusions: Vec<u8>| {
+        let mut parts = MemoryResolver::new();
+        parts.insert(vcf_entry.clone(), vcf.into_bytes());
+        parts.insert(fusions_entry.clone(), fusions);
+        for entry in [
+            manifest.somatic.segments.clone(),
+            manifest.germline.vcf.clone(),
+            manifest.germline.outside_calls.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            parts.insert(entry.clone(), std::fs::read(folder.join(&entry)).unwrap());
+        }
+        tailor_interpret::interpret_manifest_with(&manifest, &parts, &engines, &options).unwrap()
+    };
+    let join = |records: &[&str]| {
+        let mut out = header.join("\n");
+        out.push('\n');
+        for r in records {
+            out.push_str(r);
+            out.push('\n');
+        }
+        out
+    };
+    let fusions = std::fs::read(folder.join(&fusions_entry)).unwrap();
+    let ids = |i: &Interpretation| -> Vec<(String, String)> {
+        let s = i.somatic.as_ref().unwrap();
+        s.findings
+            .iter()
+            .chain(&s.uncertain)
+            .map(|f| (f.id.clone(), f.alteration.clone()))
+            .collect()
+    };
+    let forward = run(join(&records), fusions.clone());
+    let mut reversed_records = records.clone();
+    reversed_records.reverse();
+    let reversed = run(join(&reversed_records), fusions.clone());
+    assert_eq!(ids(&forward), ids(&reversed), "same ids in the same order");
+    assert_ne!(
+        forward.report_id, reversed.report_id,
+        "other bytes, another report id"
+    );
+
+    // BRAF V600E (chr7:140753336 A>T) by the documented recipe.
+    let key = "v1|small|GRCh38|7|140753336|A|T";
+    let digest = Sha256::digest(key.as_bytes());
+    let pinned = format!(
+        "F{}",
+        digest
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let braf = ids(&forward)
+        .into_iter()
+        .find(|(_, alteration)| alteration == "BRAF V600E")
+        .expect("BRAF V600E");
+    assert_eq!(braf.0, pinned);
+
+    // Without one record of another finding, every other finding keeps its id.
+    let dropped = records
+        .iter()
+        .position(|r| r.contains("\t157207156\t"))
+        .expect("a record to drop");
+    let mut fewer = records.clone();
+    fewer.remove(dropped);
+    let without = run(join(&fewer), fusions.clone());
+    // (The TMB finding's value moves with one variant less; its id does not.)
+    let all: std::collections::HashSet<String> =
+        ids(&forward).into_iter().map(|(id, _)| id).collect();
+    let kept: std::collections::HashSet<String> =
+        ids(&without).into_iter().map(|(id, _)| id).collect();
+    assert!(kept.is_subset(&all), "no id changed");
+    assert_eq!(
+        all.len() - kept.len(),
+        1,
+        "exactly the dropped finding is gone"
+    );
+
+    // One byte of the fusion file: a new report id; the order of records: the same.
+    let mut changed = fusions.clone();
+    let at = changed.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+    changed[at] = if changed[at] == b'9' {
+        b'8'
+    } else {
+        changed[at] + 1
+    };
+    let other = run(join(&records), changed);
+    assert_ne!(other.report_id, forward.report_id);
+}
+
+/// The TCGA LAML MAF in `../shared/data` (public, GRCh37): one patient's findings keep
+/// their ids when another row of the same patient is removed (only the removed row's
+/// finding, if it made one, is gone).
+#[test]
+fn removing_a_row_of_the_tcga_laml_maf_keeps_the_other_ids() {
+    use tailor_case::resolve::MemoryResolver;
+    let data = std::env::var_os("TAILOR_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let maf = std::fs::read_to_string(
+        data.join("onco/testdata/vcf2maf/tcga_legacy_grch37/tcga_laml.maf"),
+    )
+    .unwrap();
+    let sample = "TCGA-AB-3009-03A-01D-0739-09";
+    let manifest = CaseManifest::from_reader(
+        format!(
+            "patient: LAML-3009\ntumor_type: AML\nassembly: GRCh37\nsomatic:\n  maf: laml.maf\n  tumor_sample: {sample}\n"
+        )
+        .as_bytes(),
+        "case.yaml".as_ref(),
+    )
+    .unwrap();
+    let engines = tailor_interpret::Engines::new(std::sync::Arc::new(kb().clone())).unwrap();
+    let run = |text: String| {
+        let mut parts = MemoryResolver::new();
+        parts.insert("laml.maf", text.into_bytes());
+        let i = tailor_interpret::interpret_manifest_with(
+            &manifest,
+            &parts,
+            &engines,
+            &InterpretOptions::default(),
+        )
+        .unwrap();
+        let s = i.somatic.unwrap();
+        s.findings
+            .iter()
+            .chain(&s.uncertain)
+            .map(|f| f.id.clone())
+            .collect::<std::collections::HashSet<String>>()
+    };
+    let all = run(maf.clone());
+    assert!(all.len() >= 5, "the patient has findings: {all:?}");
+    let lines: Vec<&str> = maf.lines().collect();
+    let rows: Vec<usize> = (0..lines.len())
+        .filter(|&n| lines[n].contains(sample))
+        .collect();
+    for &drop in [rows[0], rows[rows.len() / 2], rows[rows.len() - 1]].iter() {
+        let text: String = lines
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| *n != drop)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let kept = run(text);
+        assert!(
+            kept.is_subset(&all),
+            "ids changed when line {} went",
+            drop + 1
+        );
+        assert!(all.len() - kept.len() <= 1);
+    }
 }

@@ -298,23 +298,25 @@ impl<'kb> OncoEngine<'kb> {
         };
         findings.extend(self.biomarker_findings(case, tmb.as_ref(), &ctx));
 
+        // Ids from content first, then the order: the id breaks ties, so the order does
+        // not depend on the order of the input rows either.
+        crate::ids::assign_ids(&mut findings, case.assembly);
         findings.sort_by(|a, b| {
             (
                 a.tier,
                 best_match_level(a),
                 a.gene.as_deref().unwrap_or("~"),
                 &a.alteration,
+                &a.id,
             )
                 .cmp(&(
                     b.tier,
                     best_match_level(b),
                     b.gene.as_deref().unwrap_or("~"),
                     &b.alteration,
+                    &b.id,
                 ))
         });
-        for (i, f) in findings.iter_mut().enumerate() {
-            f.id = format!("F{}", i + 1);
-        }
         let therapies = rank_therapies(&findings);
         let (actionable, uncertain): (Vec<_>, Vec<_>) =
             findings.into_iter().partition(|f| f.tier.is_actionable());

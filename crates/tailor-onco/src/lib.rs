@@ -5,6 +5,7 @@ pub mod biomarker;
 pub mod case;
 pub mod engine;
 pub mod germline;
+pub mod ids;
 pub mod load;
 pub mod rank;
 pub mod tier;
