@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Instant;
+use tailor_core::input_file::cited;
 use tailor_core::input_file::FileProblem;
 use tailor_core::pgx::{PgxDocument, PGX_SCHEMA_VERSION};
 use tailor_pgx::collect::CollectOptions;
@@ -87,16 +88,11 @@ pub(crate) fn run(args: PgxArgs) -> Result<()> {
         schema_version: PGX_SCHEMA_VERSION.to_string(),
         tailor_version: env!("CARGO_PKG_VERSION").to_string(),
         knowledge: kb.provenance(),
+        // File names only, as every output cites its inputs.
         inputs: if args.inputs.is_empty() {
-            args.outside_calls
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect()
+            args.outside_calls.iter().map(|p| cited(p)).collect()
         } else {
-            args.inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect()
+            args.inputs.iter().map(|p| cited(p)).collect()
         },
         absent_positions: run.absent_positions,
         warnings: run.warnings,

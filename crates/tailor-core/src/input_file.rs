@@ -9,6 +9,17 @@
 use std::fmt;
 use std::fs::Metadata;
 use std::io;
+use std::path::Path;
+
+/// An input as every output cites it: its file name only, since folders can carry
+/// patient names or record numbers that have no place in a report or a JSON document.
+/// (Error messages on the command line keep the path the user typed.)
+pub fn cited(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
 
 /// Why a path is not a readable input file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 pub mod chrom;
 pub mod input_file;
 pub mod interpretation;
+pub mod labels;
 pub mod onco;
 pub mod pgx;
 pub mod position;

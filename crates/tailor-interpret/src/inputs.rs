@@ -14,6 +14,7 @@
 use std::io::Read;
 use tailor_case::resolve::Resolver;
 use tailor_case::CaseManifest;
+use tailor_core::input_file::cited;
 use tailor_kb::KnowledgeBase;
 use tailor_onco::case::SomaticCase;
 use tailor_onco::engine::OncoEngine;
@@ -208,7 +209,7 @@ fn read_germline(
             return Err(InterpretError::NoInput);
         };
         return Ok(GermlineInputs {
-            inputs: vec![file_name(calls_file)],
+            inputs: vec![cited(calls_file)],
             outside_calls,
             genotypes: None,
             sample: g.sample.clone().unwrap_or_else(|| manifest.patient.clone()),
@@ -229,18 +230,9 @@ fn read_germline(
         });
     };
     Ok(GermlineInputs {
-        inputs: vec![file_name(vcf)],
+        inputs: vec![cited(vcf)],
         sample: sample.clone(),
         outside_calls,
         genotypes: Some(genotypes),
     })
-}
-
-/// An input as the outputs cite it: its file name only, since folders can carry patient
-/// names or record numbers.
-pub(crate) fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }

@@ -231,13 +231,7 @@ pub fn load_case_with(
     Ok(case)
 }
 
-/// How an input file is named in outputs: its file name only. Folders can carry
-/// patient names or record numbers that have no place in a report.
-pub fn cited(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
+pub use tailor_core::input_file::cited;
 
 fn input(kind: &str, path: &Path, records: u64, used: u64) -> SomaticInput {
     SomaticInput {

@@ -12,12 +12,10 @@ use crate::layout::{
 };
 use crate::writer::{write_document, Canvas, DocInfo, Rgb, PAGE_WIDTH};
 use tailor_core::interpretation::Interpretation;
-use tailor_core::onco::{
-    Effect, EvidenceLevel, EvidenceMatch, LabelStatus, MatchLevel, Oncogenicity, SomaticDocument,
-    SomaticFinding, Tier, TmbResult,
-};
+use tailor_core::labels::percent;
+use tailor_core::onco::{Effect, LabelStatus, SomaticDocument, SomaticFinding, Tier, TmbResult};
 use tailor_core::pgx::{DrugRecommendation, PgxSampleResult};
-use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity, SampleType};
+use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity};
 
 const MUTED: Rgb = Rgb(0.38, 0.42, 0.47);
 const ALERT: Rgb = Rgb(0.70, 0.11, 0.11);
@@ -113,42 +111,6 @@ fn tier_color(t: Tier) -> Rgb {
     }
 }
 
-fn effect_text(e: Effect) -> &'static str {
-    match e {
-        Effect::Sensitivity => "sensitivity",
-        Effect::Resistance => "resistance",
-    }
-}
-
-fn label_text(l: LabelStatus) -> &'static str {
-    match l {
-        LabelStatus::OnLabel => "on-label",
-        LabelStatus::OffLabel => "off-label",
-    }
-}
-
-fn level_text(l: EvidenceLevel) -> &'static str {
-    match l {
-        EvidenceLevel::A => "A",
-        EvidenceLevel::B => "B",
-        EvidenceLevel::C => "C",
-        EvidenceLevel::D => "D",
-    }
-}
-
-fn oncogenicity_text(o: Oncogenicity) -> &'static str {
-    match o {
-        Oncogenicity::Oncogenic => "oncogenic",
-        Oncogenicity::LikelyOncogenic => "likely oncogenic",
-        Oncogenicity::Uncertain => "uncertain",
-        Oncogenicity::NotApplicable => "not applicable",
-    }
-}
-
-fn percent(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
-
 fn title(l: &mut Layout, i: &Interpretation) {
     let top = l.reserve(40.0);
     let c = l.canvas();
@@ -181,10 +143,7 @@ fn header_block(l: &mut Layout, i: &Interpretation) {
         .as_ref()
         .map(|t| format!("{} ({}; {})", t.name, t.code, t.main_type))
         .unwrap_or_else(|| "not given".into());
-    let mut sample = match case.sample_type {
-        SampleType::Tissue => "tumour tissue".to_string(),
-        SampleType::CtDna => "circulating tumour DNA (plasma)".to_string(),
-    };
+    let mut sample = case.sample_type.label().to_string();
     if let Some(p) = case.purity {
         sample.push_str(&format!(", tumour purity {}", percent(p)));
     }
@@ -398,7 +357,7 @@ fn variant_line(f: &SomaticFinding) -> String {
             reads.push(format!("depth {d}"));
         }
         if let Some(ccf) = v.ccf {
-            reads.push(format!("CCF {ccf:.2}"));
+            reads.push(format!("CCF {}", percent(ccf)));
         }
         if v.subclonal {
             reads.push("probably subclonal".into());
@@ -415,7 +374,7 @@ fn variant_line(f: &SomaticFinding) -> String {
     }
     parts.push(format!(
         "{}: {}",
-        oncogenicity_text(f.oncogenicity),
+        f.oncogenicity.label(),
         f.oncogenicity_reason
     ));
     parts.join("; ")
@@ -488,12 +447,12 @@ fn finding(l: &mut Layout, f: &SomaticFinding) {
             LabelStatus::OnLabel => format!("on-label ({})", e.evidence_tumor_type),
             LabelStatus::OffLabel => format!("off-label ({})", e.evidence_tumor_type),
         };
-        let level = Cell::new(SMALL_BOLD, level_text(e.level)).then(
+        let level = Cell::new(SMALL_BOLD, e.level.label()).then(
             META,
             if e.level == e.curated_level {
                 String::new()
             } else {
-                format!("curated {}", level_text(e.curated_level))
+                format!("curated {}", e.curated_level.label())
             },
         );
         let mut note = e.note.clone();
@@ -505,7 +464,7 @@ fn finding(l: &mut Layout, f: &SomaticFinding) {
         }
         t.push(vec![
             Cell::new(SMALL_BOLD, &e.therapy),
-            Cell::new(effect_style, effect_text(e.effect)).then(SMALL, label),
+            Cell::new(effect_style, e.effect.label()).then(SMALL, label),
             level,
             Cell::new(SMALL, format!("{} ({})", e.citation, e.date)).then(
                 META,
@@ -513,28 +472,13 @@ fn finding(l: &mut Layout, f: &SomaticFinding) {
                     "{} \u{b7} {} \u{b7} {} match",
                     e.rule_id,
                     e.kb_row,
-                    match_level(e)
+                    e.match_level.label()
                 ),
             ),
             Cell::new(SMALL, note),
         ]);
     }
     l.table(&t);
-}
-
-fn match_level(e: &EvidenceMatch) -> &'static str {
-    match e.match_level {
-        MatchLevel::Genomic => "genomic",
-        MatchLevel::Protein => "protein",
-        MatchLevel::Codon => "codon",
-        MatchLevel::Exon => "exon",
-        MatchLevel::Gene => "gene",
-        MatchLevel::Fusion => "fusion",
-        MatchLevel::Amplification => "amplification",
-        MatchLevel::Deletion => "deletion",
-        MatchLevel::Signature => "signature",
-        MatchLevel::Expression => "expression",
-    }
 }
 
 fn therapy_options(l: &mut Layout, s: &SomaticDocument) {
@@ -575,8 +519,8 @@ fn therapy_options(l: &mut Layout, s: &SomaticDocument) {
             Cell::new(SMALL, o.rank.to_string()),
             Cell::new(SMALL_BOLD, &o.therapy),
             effect,
-            Cell::new(SMALL, label_text(o.label)),
-            Cell::new(SMALL_BOLD, level_text(o.level)),
+            Cell::new(SMALL, o.label.label()),
+            Cell::new(SMALL_BOLD, o.level.label()),
             Cell::new(SMALL_BOLD.colored(tier_color(o.tier)), o.tier.label()),
             Cell::new(SMALL, o.biomarkers.join(", ")),
             Cell::new(SMALL, &o.rationale),
@@ -625,7 +569,7 @@ fn tier3(l: &mut Layout, s: &SomaticDocument) {
             .unwrap_or_default();
         t.push(vec![
             Cell::new(SMALL_BOLD, &f.alteration),
-            Cell::new(SMALL, oncogenicity_text(f.oncogenicity)),
+            Cell::new(SMALL, f.oncogenicity.label()),
             Cell::new(SMALL, reads),
             Cell::new(
                 SMALL,

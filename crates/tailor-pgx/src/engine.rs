@@ -215,7 +215,7 @@ impl<'kb> PgxEngine<'kb> {
                 f.index_problem.as_ref().map(|p| {
                     format!(
                         "{}: index not used ({p}); the file was read in full",
-                        f.path.display()
+                        tailor_core::input_file::cited(&f.path)
                     )
                 })
             })

@@ -16,6 +16,7 @@ mod plot;
 mod style;
 
 use tailor_core::interpretation::Interpretation;
+use tailor_core::labels::percent;
 
 /// The clinician report (`report.html`): header, summary box, tiered somatic findings,
 /// ranked therapies, VUS kept apart, biomarkers, VAF plot, trials, pharmacogenomics
@@ -84,11 +85,6 @@ fn escape_lines(text: &str) -> String {
 /// has no `T`.
 fn date_of(timestamp: &str) -> &str {
     timestamp.split('T').next().unwrap_or(timestamp)
-}
-
-/// Formats a fraction as a percentage with no decimals (`0.3148` -> `31%`).
-fn percent(fraction: f64) -> String {
-    format!("{:.0}%", fraction * 100.0)
 }
 
 /// Formats a number without trailing `.0` noise (`2` rather than `2.0`, `71.15`).

@@ -112,7 +112,7 @@ pub fn to_tsv(doc: &PgxDocument) -> Vec<u8> {
                 diplotype_text(call),
                 phenotype,
                 score,
-                format!("{:?}", call.source).to_lowercase(),
+                tailor_core::labels::wire_name(&call.source),
                 call.phased.to_string(),
                 call.matched_positions.to_string(),
                 (call.missing_positions.len() + absent_missing).to_string(),

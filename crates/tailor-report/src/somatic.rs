@@ -1,7 +1,8 @@
 //! Renderers for the somatic document (`somatic.json`, `somatic.tsv`, terminal).
 
 use std::fmt::Write as _;
-use tailor_core::onco::{Effect, LabelStatus, SomaticDocument, SomaticFinding};
+use tailor_core::labels::wire_name;
+use tailor_core::onco::{Effect, SomaticDocument, SomaticFinding};
 
 /// The TSV header. The first four columns are a stable contract with pipelines.
 pub const TSV_HEADER: &[&str] = &[
@@ -33,13 +34,6 @@ fn cell(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
 }
 
-fn label(l: LabelStatus) -> &'static str {
-    match l {
-        LabelStatus::OnLabel => "on-label",
-        LabelStatus::OffLabel => "off-label",
-    }
-}
-
 /// Therapy column: `regimen (effect, label, level)` joined by `; `, one per distinct
 /// regimen and effect, best first.
 pub fn therapies_text(f: &SomaticFinding) -> String {
@@ -53,15 +47,12 @@ pub fn therapies_text(f: &SomaticFinding) -> String {
             continue;
         }
         seen.push((e.therapy.clone(), e.effect));
-        let effect = match e.effect {
-            Effect::Sensitivity => "sensitivity",
-            Effect::Resistance => "resistance",
-        };
         parts.push(format!(
-            "{} ({effect}, {}, level {:?})",
+            "{} ({}, {}, level {})",
             e.therapy,
-            label(e.label),
-            e.level
+            e.effect.label(),
+            e.label.label(),
+            e.level.label()
         ));
     }
     parts.join("; ")
@@ -94,14 +85,13 @@ pub fn to_tsv(doc: &SomaticDocument) -> Vec<u8> {
         let row = [
             f.gene.clone().unwrap_or_default(),
             f.alteration.clone(),
-            f.tier.label().to_string(),
+            wire_name(&f.tier),
             therapies_text(f),
             f.id.clone(),
-            format!("{:?}", f.kind).to_lowercase(),
-            format!("{:?}", f.oncogenicity).to_lowercase(),
-            best.map(|e| format!("{:?}", e.match_level).to_lowercase())
-                .unwrap_or_default(),
-            best.map(|e| format!("{:?}", e.level)).unwrap_or_default(),
+            wire_name(&f.kind),
+            wire_name(&f.oncogenicity),
+            best.map(|e| wire_name(&e.match_level)).unwrap_or_default(),
+            best.map(|e| wire_name(&e.level)).unwrap_or_default(),
             vaf,
             ccf,
             f.source.clone(),

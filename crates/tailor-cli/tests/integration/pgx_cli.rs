@@ -101,7 +101,7 @@ fn outside_calls_replace_vcf_calls() {
     let rows = read_tsv(&out.join("pgx.tsv"));
     let cyp2d6 = rows.iter().find(|r| r[1] == "CYP2D6").unwrap();
     assert_eq!(cyp2d6[2], "*1/*4");
-    assert_eq!(cyp2d6[5], "outsidecall");
+    assert_eq!(cyp2d6[5], "outside_call");
     assert!(rows.iter().any(|r| r[1] == "HLA-B"));
 }
 
@@ -126,7 +126,7 @@ fn outside_calls_alone_are_a_germline_input() {
         "sample named after the file: {cyp2c19:?}"
     );
     assert_eq!(cyp2c19[2], "*2/*2");
-    assert_eq!(cyp2c19[5], "outsidecall");
+    assert_eq!(cyp2c19[5], "outside_call");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("pgx.json")).unwrap()).unwrap();
     let recs = json["samples"][0]["recommendations"].as_array().unwrap();

@@ -186,7 +186,7 @@ fn pcgr_coad_gives_braf_v600e_tier_ia_and_matches_the_fusions() {
     assert_evidence_trail(braf);
     let row = r.tsv_row("BRAF V600E");
     assert_eq!(row[0], "BRAF");
-    assert_eq!(row[2], "I-A");
+    assert_eq!(row[2], "IA", "the JSON's spelling");
     assert!(row[3].contains("encorafenib"), "{row:?}");
 
     // The fusions of the PCGR example are findings, with their own evidence.
@@ -363,7 +363,7 @@ fn pcgr_brca_gives_pik3ca_h1047r_and_erbb2_amplification_tier_ia() {
         assert_evidence_trail(erbb2);
 
         let row = r.tsv_row("PIK3CA H1047R");
-        assert_eq!(row[2], "I-A");
+        assert_eq!(row[2], "IA");
         assert!(row[3].contains("alpelisib"), "{row:?}");
     }
 }

@@ -16,11 +16,11 @@ use super::{date_of, escape, escape_lines, number, percent};
 use std::fmt::Write as _;
 use tailor_core::interpretation::{Interpretation, MedicationAlert, SummaryItem};
 use tailor_core::onco::{
-    Effect, EvidenceLevel, EvidenceMatch, FindingKind, LabelStatus, Oncogenicity, SomaticDocument,
-    SomaticFinding, TherapyOption, Tier,
+    Effect, EvidenceMatch, LabelStatus, Oncogenicity, SomaticDocument, SomaticFinding,
+    TherapyOption, Tier,
 };
 use tailor_core::pgx::{GeneCall, PgxSampleResult};
-use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity, SampleType};
+use tailor_core::somatic::{Biomarkers, MmrStatus, MsiStatus, Positivity};
 
 /// The sentence a case without a tier I/II finding must show, verbatim.
 pub(super) const NO_ACTIONABLE: &str = "No actionable finding";
@@ -138,10 +138,7 @@ fn header(h: &mut String, i: &Interpretation) {
         "Tumour type",
         &tumour.unwrap_or_else(|| "not given".into()),
     );
-    let sample = match c.sample_type {
-        SampleType::Tissue => "tumour tissue",
-        SampleType::CtDna => "plasma ctDNA (liquid biopsy)",
-    };
+    let sample = c.sample_type.label();
     let purity = c
         .purity
         .map(|p| format!("; tumour purity {}", percent(p)))
@@ -306,40 +303,17 @@ fn tier_badge(t: Tier) -> String {
 }
 
 fn effect_label_badges(effect: Effect, label: LabelStatus) -> String {
-    let label = match label {
-        LabelStatus::OnLabel => "<span class=\"badge on\">on-label</span>",
-        LabelStatus::OffLabel => "<span class=\"badge off\">off-label</span>",
+    let class = match label {
+        LabelStatus::OnLabel => "on",
+        LabelStatus::OffLabel => "off",
     };
+    let label = format!("<span class=\"badge {class}\">{}</span>", label.label());
     match effect {
-        Effect::Sensitivity => label.to_string(),
-        Effect::Resistance => format!("<span class=\"badge res\">resistance</span> {label}"),
-    }
-}
-
-fn level(l: EvidenceLevel) -> &'static str {
-    match l {
-        EvidenceLevel::A => "A",
-        EvidenceLevel::B => "B",
-        EvidenceLevel::C => "C",
-        EvidenceLevel::D => "D",
-    }
-}
-
-fn oncogenicity(o: Oncogenicity) -> &'static str {
-    match o {
-        Oncogenicity::Oncogenic => "oncogenic",
-        Oncogenicity::LikelyOncogenic => "likely oncogenic",
-        Oncogenicity::Uncertain => "uncertain",
-        Oncogenicity::NotApplicable => "not applicable",
-    }
-}
-
-fn kind(k: FindingKind) -> &'static str {
-    match k {
-        FindingKind::SmallVariant => "small variant",
-        FindingKind::CopyNumber => "copy number",
-        FindingKind::Fusion => "fusion",
-        FindingKind::Biomarker => "biomarker",
+        Effect::Sensitivity => label,
+        Effect::Resistance => format!(
+            "<span class=\"badge res\">{}</span> {label}",
+            effect.label()
+        ),
     }
 }
 
@@ -435,8 +409,8 @@ fn finding_block(h: &mut String, f: &SomaticFinding) {
         tier_class(f.tier),
         tier_badge(f.tier),
         escape(&f.alteration),
-        kind(f.kind),
-        oncogenicity(f.oncogenicity),
+        f.kind.label(),
+        f.oncogenicity.label(),
         escape(&f.tier_reason),
         id = escape(&f.id),
     );
@@ -451,7 +425,7 @@ fn finding_block(h: &mut String, f: &SomaticFinding) {
         "Oncogenicity",
         &format!(
             "{}: {}",
-            oncogenicity(f.oncogenicity),
+            f.oncogenicity.label(),
             escape(&f.oncogenicity_reason)
         ),
     );
@@ -486,7 +460,7 @@ fn finding_block(h: &mut String, f: &SomaticFinding) {
                 "<li><b>{}</b> {} level {} &#183; {} &#183; {} ({}, {}) &#183; <span class=\"mono\">{}</span>",
                 escape(&e.therapy),
                 effect_label_badges(e.effect, e.label),
-                level(e.level),
+                e.level.label(),
                 escape(&e.evidence_tumor_type),
                 escape(&e.citation),
                 escape(&e.source_type),
@@ -520,12 +494,12 @@ fn finding_block(h: &mut String, f: &SomaticFinding) {
 }
 
 fn evidence_row(h: &mut String, e: &EvidenceMatch) {
-    let mut level_text = level(e.level).to_string();
+    let mut level_text = e.level.label().to_string();
     if e.curated_level != e.level {
         let _ = write!(
             level_text,
             " <span class=\"sub\">(curated {})</span>",
-            level(e.curated_level)
+            e.curated_level.label()
         );
     }
     let mut therapy = format!("<b>{}</b>", escape(&e.therapy));
@@ -583,7 +557,7 @@ fn therapy_rows(h: &mut String, options: &[&TherapyOption]) {
             t.rank,
             escape(&t.therapy),
             effect_label_badges(t.effect, t.label),
-            level(t.level),
+            t.level.label(),
             tier_badge(t.tier),
             escape(&t.biomarkers.join(", ")),
             escape(&t.rationale),
@@ -657,7 +631,7 @@ fn uncertain(h: &mut String, somatic: Option<&SomaticDocument>) {
                 h,
                 "<tr data-finding=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
                 escape(&f.alteration),
-                oncogenicity(f.oncogenicity),
+                f.oncogenicity.label(),
                 vaf(f),
                 escape(&f.oncogenicity_reason),
                 f.possible_germline
@@ -907,10 +881,7 @@ fn gene_table(h: &mut String, result: &PgxSampleResult) {
             .iter()
             .filter_map(|d| d.activity_score.as_deref())
             .collect();
-        let source = match g.source {
-            tailor_core::pgx::CallSource::Vcf => "VCF",
-            tailor_core::pgx::CallSource::OutsideCall => "outside call",
-        };
+        let source = g.source.label();
         let _ = write!(
             h,
             "<tr><td><b>{}</b></td><td class=\"wrap\">{}</td><td>{}</td><td>{}</td><td>{source}</td><td class=\"small\">{}</td></tr>",
@@ -1121,10 +1092,7 @@ fn methods(h: &mut String, i: &Interpretation) {
             h,
             "<p class=\"small\">Assembly {}; sample type {}.</p>",
             doc.case.assembly,
-            match doc.case.sample_type {
-                SampleType::Tissue => "tumour tissue",
-                SampleType::CtDna => "plasma ctDNA",
-            }
+            doc.case.sample_type.label()
         );
     }
     if let Some(pgx) = &i.pgx {
