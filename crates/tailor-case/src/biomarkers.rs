@@ -75,8 +75,8 @@ pub fn read_biomarkers_from<R: Read + 'static>(
         BiomarkerFormat::Tsv => parse_tsv(Lines::from_reader(reader, source)?),
         BiomarkerFormat::Yaml => {
             let text = crate::limits::read_yaml(reader, source)?;
-            let parsed: BiomarkerMap =
-                serde_yaml::from_str(&text).map_err(|e| crate::manifest::yaml_error(source, &e))?;
+            let parsed: BiomarkerMap = serde_norway::from_str(&text)
+                .map_err(|e| crate::manifest::yaml_error(source, &e))?;
             if parsed.0 == Biomarkers::default() {
                 return Err(CaseError::file_error(source, "no biomarkers in the file"));
             }
@@ -340,7 +340,7 @@ fn positivity(text: &str) -> Result<Positivity, String> {
 }
 
 /// A YAML mapping of biomarker names to values, validated entry by entry so that
-/// serde_yaml can attach the line of a bad entry to the error.
+/// The YAML parser (serde_norway) can attach the line of a bad entry to the error.
 pub(crate) struct BiomarkerMap(pub(crate) Biomarkers);
 
 impl<'de> Deserialize<'de> for BiomarkerMap {
@@ -374,7 +374,7 @@ impl<'de> Visitor<'de> for MapVisitor {
 /// Deserialises one YAML scalar (text, number or boolean) as text and checks it with `F`.
 ///
 /// The check runs inside the scalar's own deserialisation, which is what makes
-/// serde_yaml report the scalar's line and column with the error; a check made after
+/// serde_norway report the scalar's line and column with the error; a check made after
 /// deserialising would be reported at the start of the enclosing mapping.
 pub(crate) struct ScalarSeed<F>(pub(crate) F);
 

@@ -350,7 +350,7 @@ impl CaseManifest {
         }
         crate::limits::check_depth(text, source)?;
         let mut case: CaseManifest =
-            serde_yaml::from_str(text).map_err(|e| yaml_error(source, &e))?;
+            serde_norway::from_str(text).map_err(|e| yaml_error(source, &e))?;
         case.source = Some(source.to_path_buf());
         Ok(case)
     }
@@ -462,10 +462,10 @@ impl CaseManifest {
     }
 }
 
-/// Turns a serde_yaml error into a [`CaseError::Yaml`] with its line and column.
-pub(crate) fn yaml_error(path: &Path, e: &serde_yaml::Error) -> CaseError {
+/// Turns a YAML parser error (serde_norway, the maintained fork of the deprecated serde_yaml) into a [`CaseError::Yaml`] with its line and column.
+pub(crate) fn yaml_error(path: &Path, e: &serde_norway::Error) -> CaseError {
     let mut message = e.to_string();
-    // serde_yaml appends " at line L column C"; the location goes in front instead.
+    // The parser appends " at line L column C"; the location goes in front instead.
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
