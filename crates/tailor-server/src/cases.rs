@@ -61,7 +61,7 @@ pub(crate) fn parse_upload(
 
 /// `POST /api/v1/cases`: a multipart form with a part `manifest` (the case YAML), one
 /// part per file the manifest names (the part's name is the entry), and optionally
-/// `board` and `consent` (scope words: `research`, `secondary_germline`, `data_sharing`;
+/// `board` and `consent` (scope words: `research`, `secondary_findings`, `data_sharing`;
 /// none when absent). Answers 201 `{"id", "status": "queued"}`.
 #[utoipa::path(
     post,

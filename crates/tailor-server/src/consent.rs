@@ -49,7 +49,7 @@ pub(crate) async fn read(
 }
 
 /// `PUT /api/v1/cases/{id}/consent`: records the patient's consent now given, every
-/// scope stated (`{"research": bool, "secondary_germline": bool, "data_sharing": bool}`).
+/// scope stated (`{"research": bool, "secondary_findings": bool, "data_sharing": bool}`).
 /// Answers the consent as recorded and whether a new engine run was queued.
 #[utoipa::path(
     put,
@@ -73,12 +73,12 @@ pub(crate) async fn update(
     let consent = match body {
         Ok(Json(b)) => Ok(Consent {
             research: b.research,
-            secondary_germline: b.secondary_germline,
+            secondary_findings: b.secondary_findings,
             data_sharing: b.data_sharing,
         }),
         Err(e) => Err(format!(
             "send the consent as JSON with every scope stated, e.g. \
-             {{\"research\": true, \"secondary_germline\": false, \"data_sharing\": false}}: {}",
+             {{\"research\": true, \"secondary_findings\": false, \"data_sharing\": false}}: {}",
             e.body_text()
         )),
     };
@@ -104,7 +104,7 @@ pub(crate) struct ConsentForm {
     #[serde(default)]
     research: Option<String>,
     #[serde(default)]
-    secondary_germline: Option<String>,
+    secondary_findings: Option<String>,
     #[serde(default)]
     data_sharing: Option<String>,
 }
@@ -118,7 +118,7 @@ pub(crate) async fn update_from_page(
 ) -> Result<Response, ApiError> {
     let consent = Consent {
         research: form.research.is_some(),
-        secondary_germline: form.secondary_germline.is_some(),
+        secondary_findings: form.secondary_findings.is_some(),
         data_sharing: form.data_sharing.is_some(),
     };
     let genuine = form.csrf == user.csrf();

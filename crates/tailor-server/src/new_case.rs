@@ -80,7 +80,7 @@ fn form(state: &AppState, user: &PageUser, error: Option<&str>) -> Markup {
                 legend { "Patient consent (only what the patient agreed to; none is assumed)" }
                 label { input type="checkbox" name="consent" value="research"; " research use of the data" }
                 label {
-                    input type="checkbox" name="consent" value="secondary_germline";
+                    input type="checkbox" name="consent" value="secondary_findings";
                     " secondary germline findings (tumour findings that may be inherited)"
                 }
                 label { input type="checkbox" name="consent" value="data_sharing"; " sharing of the de-identified case outside the care team" }

@@ -101,7 +101,7 @@ pub struct ConsentBody {
     /// Research use of the case's data.
     pub research: bool,
     /// Secondary germline findings (tumour findings that may be inherited).
-    pub secondary_germline: bool,
+    pub secondary_findings: bool,
     /// Sharing of the de-identified case outside the care team (`share.json`).
     pub data_sharing: bool,
 }
@@ -112,7 +112,7 @@ pub struct ConsentRecorded {
     /// Research use.
     pub research: bool,
     /// Secondary germline findings.
-    pub secondary_germline: bool,
+    pub secondary_findings: bool,
     /// Data sharing.
     pub data_sharing: bool,
     /// Who recorded it (absent when nothing was recorded).
@@ -162,7 +162,7 @@ pub struct NewCaseForm {
     manifest: Vec<u8>,
     /// The board of the case (default: the user's only board).
     board: Option<String>,
-    /// The patient's consent: scope words (`research`, `secondary_germline`,
+    /// The patient's consent: scope words (`research`, `secondary_findings`,
     /// `data_sharing`) separated by commas or spaces; none when absent.
     consent: Option<String>,
 }

@@ -398,9 +398,9 @@ fn consent_section(case: &tailor_store::CaseRecord, user: &PageUser) -> Markup {
     let scopes = [
         ("research", "research use of the data", c.research),
         (
-            "secondary_germline",
+            "secondary_findings",
             "secondary germline findings (tumour findings that may be inherited)",
-            c.secondary_germline,
+            c.secondary_findings,
         ),
         (
             "data_sharing",

@@ -60,7 +60,7 @@ async fn run_next(state: &AppState) -> Result<bool, tailor_store::StoreError> {
         let mut interpretation =
             tailor_interpret::interpret(&upload.inputs, &engines, &InterpretOptions::default())
                 .map_err(|e| e.to_string())?;
-        if !consent.secondary_germline {
+        if !consent.secondary_findings {
             interpretation.withhold_secondary_germline();
         }
         // Stored compact: the API splices it into answers as it is (a third smaller than

@@ -16,18 +16,22 @@ use crate::{now_ms, Store, StoreError};
 pub struct Consent {
     /// Use of the case's data for research.
     pub research: bool,
-    /// Secondary germline findings: tumour findings that may be inherited.
-    pub secondary_germline: bool,
+    /// Secondary (incidental) germline findings: tumour findings that may be inherited,
+    /// and germline findings beyond what the test was ordered for. The manifest's
+    /// `consent` (issue 14) uses the same three names.
+    #[serde(alias = "secondary_germline")]
+    pub secondary_findings: bool,
     /// Sharing of the (de-identified) case outside the care team.
     pub data_sharing: bool,
 }
 
 impl Consent {
     /// The scope words, as the API and the form write them.
-    pub const SCOPES: [&'static str; 3] = ["research", "secondary_germline", "data_sharing"];
+    pub const SCOPES: [&'static str; 3] = ["research", "secondary_findings", "data_sharing"];
 
     /// Reads a list of scope words separated by commas or white space (`none` or an
-    /// empty list for no scope). `incidental_germline` is read as `secondary_germline`.
+    /// empty list for no scope). `secondary_germline` and `incidental_germline` are read
+    /// as `secondary_findings`.
     pub fn parse(text: &str) -> Result<Consent, String> {
         let mut consent = Consent::default();
         for word in text
@@ -36,7 +40,9 @@ impl Consent {
         {
             match word {
                 "research" => consent.research = true,
-                "secondary_germline" | "incidental_germline" => consent.secondary_germline = true,
+                "secondary_findings" | "secondary_germline" | "incidental_germline" => {
+                    consent.secondary_findings = true
+                }
                 "data_sharing" => consent.data_sharing = true,
                 "none" => {}
                 other => {
@@ -53,7 +59,7 @@ impl Consent {
 
     /// The scopes given, as words.
     pub fn scopes(&self) -> Vec<&'static str> {
-        let given = [self.research, self.secondary_germline, self.data_sharing];
+        let given = [self.research, self.secondary_findings, self.data_sharing];
         Consent::SCOPES
             .iter()
             .zip(given)
@@ -146,7 +152,7 @@ impl Store {
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-        let rerun = before.consent.consent.secondary_germline != consent.secondary_germline;
+        let rerun = before.consent.consent.secondary_findings != consent.secondary_findings;
         let queued_already: Option<String> = sqlx::query_scalar(
             "SELECT id FROM jobs WHERE case_id = $1 AND state = 'queued' LIMIT 1",
         )
@@ -178,11 +184,11 @@ mod tests {
     #[test]
     fn scopes_are_read_and_written_as_words() {
         let c = Consent::parse("research, incidental_germline").unwrap();
-        assert!(c.research && c.secondary_germline && !c.data_sharing);
-        assert_eq!(c.scopes(), ["research", "secondary_germline"]);
+        assert!(c.research && c.secondary_findings && !c.data_sharing);
+        assert_eq!(c.scopes(), ["research", "secondary_findings"]);
         assert_eq!(Consent::parse("none").unwrap(), Consent::default());
         assert_eq!(Consent::parse("").unwrap(), Consent::default());
-        let all = Consent::parse("data_sharing research secondary_germline").unwrap();
+        let all = Consent::parse("data_sharing research secondary_findings").unwrap();
         assert_eq!(all.scopes().len(), 3);
         let e = Consent::parse("research,everything").unwrap_err();
         assert!(e.contains("unknown consent scope `everything`"), "{e}");

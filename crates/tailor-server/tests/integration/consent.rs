@@ -30,7 +30,7 @@ fn brca2_flag(answer: &serde_json::Value) -> Option<serde_json::Value> {
 }
 
 #[tokio::test]
-async fn secondary_germline_findings_follow_the_consent_and_its_changes() {
+async fn secondary_findings_findings_follow_the_consent_and_its_changes() {
     let t = server(ServerConfig::default()).await;
     let state = &t.state;
     let token = user(state, "onc", Role::Oncologist, &["gi"]).await;
@@ -51,7 +51,7 @@ async fn secondary_germline_findings_follow_the_consent_and_its_changes() {
         .await
         .json();
     assert_eq!(case["consent"]["research"], true);
-    assert_eq!(case["consent"]["secondary_germline"], false);
+    assert_eq!(case["consent"]["secondary_findings"], false);
     assert_eq!(case["consent"]["recorded_by"], "onc");
     assert!(brca2_flag(&case).is_none(), "withheld: {case}");
     let limitations = case["interpretation"]["limitations"].to_string();
@@ -65,7 +65,7 @@ async fn secondary_germline_findings_follow_the_consent_and_its_changes() {
     assert!(html.contains("BRCA2") && !html.contains("Possible germline origin."));
 
     // A viewer cannot change it; a member of the board can, and a new version follows.
-    let all = json!({"research": true, "secondary_germline": true, "data_sharing": false});
+    let all = json!({"research": true, "secondary_findings": true, "data_sharing": false});
     let refused = send(
         state,
         put_json(&format!("/api/v1/cases/{id}/consent"), Some(&viewer), &all),
@@ -154,7 +154,7 @@ async fn the_export_for_sharing_needs_the_consent_and_is_de_identified() {
     let last = state.store.audit_events(0, 100_000).await.unwrap();
     assert_eq!(last.last().unwrap().event.outcome, Outcome::Denied);
 
-    let sharing = json!({"research": false, "secondary_germline": false, "data_sharing": true});
+    let sharing = json!({"research": false, "secondary_findings": false, "data_sharing": true});
     let changed = send(
         state,
         put_json(

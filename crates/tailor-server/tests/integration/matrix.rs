@@ -158,7 +158,7 @@ async fn every_role_on_every_route_for_own_and_other_boards() {
                         "PUT" => {
                             let body = serde_json::json!({
                                 "research": true,
-                                "secondary_germline": false,
+                                "secondary_findings": false,
                                 "data_sharing": false
                             });
                             send(state, put_json(&path, token, &body)).await

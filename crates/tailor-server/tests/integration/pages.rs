@@ -323,9 +323,9 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
     assert!(page.contains("FORM-001") && page.contains("BRAF") && page.contains("I-A"));
     // The boxes ticked are the consent recorded, and the case page shows it as a form.
     let consent = case.consent.consent;
-    assert!(consent.research && consent.data_sharing && !consent.secondary_germline);
+    assert!(consent.research && consent.data_sharing && !consent.secondary_findings);
     assert!(page.contains("Recorded by onc"), "consent section");
-    assert!(page.contains("name=\"secondary_germline\" value=\"yes\">"));
+    assert!(page.contains("name=\"secondary_findings\" value=\"yes\">"));
     assert!(page.contains("name=\"research\" value=\"yes\" checked>"));
     // The page's form changes it (boxes not sent are withdrawn); a forged form does not.
     let forged = raw(
@@ -333,7 +333,7 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
         form(
             &format!("/cases/{id}/consent"),
             &cookie,
-            "csrf=forged&secondary_germline=yes".into(),
+            "csrf=forged&secondary_findings=yes".into(),
         ),
     )
     .await;
@@ -343,7 +343,7 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
         form(
             &format!("/cases/{id}/consent"),
             &cookie,
-            format!("csrf={csrf}&secondary_germline=yes"),
+            format!("csrf={csrf}&secondary_findings=yes"),
         ),
     )
     .await;
@@ -357,7 +357,7 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
         .unwrap()
         .consent
         .consent;
-    assert!(consent.secondary_germline && !consent.research && !consent.data_sharing);
+    assert!(consent.secondary_findings && !consent.research && !consent.data_sharing);
     // The browser's file name (it can carry a patient's name) is nowhere in the clear.
     let (manifest, files) = state.store.case_inputs(&id).await.unwrap();
     let manifest = String::from_utf8(manifest).unwrap();

@@ -252,7 +252,7 @@ async fn consent_is_recorded_changed_and_cannot_be_forged_in_the_database() {
         assert_eq!(case.consent.recorded_by.as_deref(), Some("onc"));
 
         // Before the first run, a change needs no new run: the queued one reads it.
-        let both = Consent::parse("research secondary_germline").unwrap();
+        let both = Consent::parse("research secondary_findings").unwrap();
         assert!(!store.set_consent(&id, both, "onc").await.unwrap());
         let (job, _) = store.claim_job().await.unwrap().unwrap();
         store.finish_job(&job, &id, Ok(b"{}")).await.unwrap();
@@ -282,7 +282,7 @@ async fn consent_is_recorded_changed_and_cannot_be_forged_in_the_database() {
                 pseudonym: "P2".into(),
                 manifest: b"patient: P2\n".to_vec(),
                 files: vec![],
-                consent: Consent::parse("research secondary_germline data_sharing").unwrap(),
+                consent: Consent::parse("research secondary_findings data_sharing").unwrap(),
             })
             .await
             .unwrap();
