@@ -29,12 +29,14 @@ pub enum CnaCall {
 
 impl CnaCall {
     /// Parses a call: GISTIC integers `-2..2` or the names `AMP`/`amplification`,
-    /// `GAIN`, `NEUTRAL`/`diploid`, `HETLOSS`/`loss`, `HOMDEL`/`deletion` (any case).
+    /// `GAIN`, `NEUTRAL`/`diploid`/`wild type` (MOAlmanac's word), `HETLOSS`/`loss`,
+    /// `HOMDEL`/`deletion` (any case).
     ///
     /// ```
     /// use tailor_case::cna::CnaCall;
     /// assert_eq!(CnaCall::parse("-2"), Some(CnaCall::HomozygousDeletion));
     /// assert_eq!(CnaCall::parse("amp"), Some(CnaCall::Amplification));
+    /// assert_eq!(CnaCall::parse("Wild type"), Some(CnaCall::Neutral));
     /// assert_eq!(CnaCall::parse("3"), None);
     /// ```
     pub fn parse(text: &str) -> Option<CnaCall> {
@@ -42,7 +44,8 @@ impl CnaCall {
         Some(match t.as_str() {
             "2" | "+2" | "amp" | "amplification" | "amplified" => CnaCall::Amplification,
             "1" | "+1" | "gain" => CnaCall::Gain,
-            "0" | "-0" | "neutral" | "diploid" => CnaCall::Neutral,
+            "0" | "-0" | "neutral" | "diploid" | "wild type" | "wildtype" | "wild-type" | "wt"
+            | "no change" => CnaCall::Neutral,
             "-1" | "hetloss" | "loss" | "shallowdel" | "shallow_deletion" => {
                 CnaCall::HeterozygousLoss
             }
@@ -110,8 +113,18 @@ pub fn read_gene_cna_from<R: Read + 'static>(
     parse(Lines::from_reader(reader, source)?, sample)
 }
 
-/// Columns of a cBioPortal matrix that describe the gene rather than a sample.
-const ANNOTATION_COLUMNS: &[&str] = &["Hugo_Symbol", "Entrez_Gene_Id", "Cytoband", "Locus ID"];
+/// Columns of a cBioPortal or GISTIC matrix that describe the gene rather than a sample
+/// (GISTIC's `all_thresholded.by_genes.txt` starts `Gene Symbol`, `Locus ID`, `Cytoband`).
+const ANNOTATION_COLUMNS: &[&str] = &[
+    "Hugo_Symbol",
+    "Entrez_Gene_Id",
+    "Cytoband",
+    "Locus ID",
+    "Gene Symbol",
+];
+
+/// First header names of a matrix: the gene column.
+const MATRIX_GENE_COLUMNS: &[&str] = &["Hugo_Symbol", "Gene Symbol"];
 
 /// Header names accepted for the columns of the simple form.
 const GENE_NAMES: &[&str] = &["gene", "symbol", "gene_symbol", "hugo_symbol"];
@@ -138,10 +151,11 @@ fn parse(mut lines: Lines, sample: Option<&str>) -> Result<Vec<GeneCopyNumber>, 
         out.push(simple_row(&path, n, &fields, None)?);
         simple_rows(&mut lines, sep, None, &mut out)?;
         out
-    } else if fields
-        .first()
-        .is_some_and(|f| f.eq_ignore_ascii_case("Hugo_Symbol"))
-        && !names_simple_column(CALL_NAMES)
+    } else if fields.first().is_some_and(|f| {
+        MATRIX_GENE_COLUMNS
+            .iter()
+            .any(|g| f.trim().eq_ignore_ascii_case(g))
+    }) && !names_simple_column(CALL_NAMES)
     {
         matrix(&mut lines, Header::new(&fields, n), sample)?
     } else if names_simple_column(GENE_NAMES) && names_simple_column(CALL_NAMES) {
@@ -424,5 +438,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("c.tsv:2: column `copies`"), "{e}");
+    }
+
+    /// GISTIC's gene table (`Gene Symbol`, `Locus ID`, `Cytoband`, samples) and
+    /// MOAlmanac's word calls read like the cBioPortal matrix and GISTIC values.
+    #[test]
+    fn gistic_tables_and_word_calls() {
+        let gistic = "Gene Symbol\tLocus ID\tCytoband\tTCGA-01\nERBB2\t2064\t17q12\t2\nCDKN2A\t1029\t9p21.3\t-2\r\n";
+        let calls = read(gistic, None).unwrap();
+        let got: Vec<_> = calls.iter().map(|c| (c.gene.as_str(), c.call)).collect();
+        assert_eq!(
+            got,
+            [
+                ("ERBB2", CnaCall::Amplification),
+                ("CDKN2A", CnaCall::HomozygousDeletion)
+            ]
+        );
+        let words = "gene\tcall\nERBB2\tAmplification\nCDKN2A\tDeletion\nTP53\tWild type\n";
+        let calls = read(words, None).unwrap();
+        let got: Vec<_> = calls.iter().map(|c| (c.gene.as_str(), c.call)).collect();
+        assert_eq!(
+            got,
+            [
+                ("ERBB2", CnaCall::Amplification),
+                ("CDKN2A", CnaCall::HomozygousDeletion),
+                ("TP53", CnaCall::Neutral)
+            ]
+        );
     }
 }

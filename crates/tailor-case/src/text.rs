@@ -217,14 +217,26 @@ pub(crate) fn is_missing(value: &str) -> bool {
     )
 }
 
-/// Checks that a record has as many fields as the header.
+/// Checks that a record has as many fields as the header, trailing empty fields aside.
 pub(crate) fn check_width(
     path: &Path,
     line: usize,
     fields: &[&str],
     header: &Header,
 ) -> Result<(), CaseError> {
-    if fields.len() == header.names.len() {
+    let n = header.names.len();
+    // Trailing empty fields are what spreadsheets and some callers (STAR-Fusion rows
+    // ending in a tab) write: they carry nothing, so they do not count. A row shorter
+    // than the header is fine only where the header's remaining names are empty too.
+    let trailing_empty = |cells: &[&str]| cells.iter().all(|c| c.trim().is_empty());
+    let fits = match fields.len().cmp(&n) {
+        std::cmp::Ordering::Equal => true,
+        std::cmp::Ordering::Greater => trailing_empty(&fields[n..]),
+        std::cmp::Ordering::Less => header.names[fields.len()..]
+            .iter()
+            .all(|h| h.trim().is_empty()),
+    };
+    if fits {
         Ok(())
     } else {
         Err(CaseError::line_error(
@@ -245,6 +257,25 @@ pub(crate) fn check_width(
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn trailing_empty_fields_do_not_count() {
+        let header = Header::new(&["a", "b"], 1);
+        let p = Path::new("t.tsv");
+        assert!(check_width(p, 2, &["1", "2"], &header).is_ok());
+        assert!(check_width(p, 2, &["1", "2", ""], &header).is_ok());
+        assert!(check_width(p, 2, &["1", "2", " ", ""], &header).is_ok());
+        let e = check_width(p, 2, &["1", "2", "3"], &header).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.tsv:2: expected 2 fields as in the header on line 1, found 3"
+        );
+        assert!(check_width(p, 2, &["1"], &header).is_err());
+        // A header that itself ends in a tab.
+        let header = Header::new(&["a", "b", ""], 1);
+        assert!(check_width(p, 2, &["1", "2"], &header).is_ok());
+        assert!(check_width(p, 2, &["1", "2", ""], &header).is_ok());
+    }
 
     #[test]
     fn reads_plain_and_gzip_with_line_numbers() {

@@ -356,6 +356,29 @@ fn star_fusion_fixture() {
     );
 }
 
+/// The same calls with every data row ending in a tab (as MOAlmanac's example
+/// STAR-Fusion file has them) and CRLF line ends read the same.
+#[test]
+fn star_fusion_rows_ending_in_a_tab_read_the_same() {
+    let path = fixture("star-fusion.fusion_predictions.abridged.coding_effect.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let padded: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with('#') {
+                format!("{l}\r\n")
+            } else {
+                format!("{l}\t\r\n")
+            }
+        })
+        .collect();
+    let a = read_fusions(&path).unwrap();
+    let b =
+        tailor_case::fusion::read_fusions_from(std::io::Cursor::new(padded.into_bytes()), &path)
+            .unwrap();
+    assert_eq!(a, b);
+}
+
 #[test]
 fn cbioportal_matrix_fixture() {
     let a = read_gene_cna(&fixture("data_CNA.txt"), Some("TUMOR_A")).unwrap();
