@@ -128,7 +128,17 @@ const MATRIX_GENE_COLUMNS: &[&str] = &["Hugo_Symbol", "Gene Symbol"];
 
 /// Header names accepted for the columns of the simple form.
 const GENE_NAMES: &[&str] = &["gene", "symbol", "gene_symbol", "hugo_symbol"];
-const CALL_NAMES: &[&str] = &["call", "cna", "cnv", "status", "alteration", "cna_call"];
+const CALL_NAMES: &[&str] = &[
+    "call",
+    "cna",
+    "cnv",
+    "status",
+    "alteration",
+    "cna_call",
+    "copy_number_alteration",
+];
+/// Header names of the sample column of a long table (one row per sample and gene).
+const SAMPLE_NAMES: &[&str] = &["Tumor_Sample_Barcode", "sample", "sample_id"];
 const COPIES_NAMES: &[&str] = &["copies", "copy_number", "cn", "total_cn"];
 
 fn parse(mut lines: Lines, sample: Option<&str>) -> Result<Vec<GeneCopyNumber>, CaseError> {
@@ -160,9 +170,14 @@ fn parse(mut lines: Lines, sample: Option<&str>) -> Result<Vec<GeneCopyNumber>, 
         matrix(&mut lines, Header::new(&fields, n), sample)?
     } else if names_simple_column(GENE_NAMES) && names_simple_column(CALL_NAMES) {
         let header = Header::new(&fields, n);
-        let mut out = Vec::new();
-        simple_rows(&mut lines, sep, Some(&header), &mut out)?;
-        out
+        match header.find(SAMPLE_NAMES) {
+            Some(column) => long_table(&mut lines, sep, &header, column, sample)?,
+            None => {
+                let mut out = Vec::new();
+                simple_rows(&mut lines, sep, Some(&header), &mut out)?;
+                out
+            }
+        }
     } else {
         return Err(CaseError::line_error(
             &path,
@@ -282,6 +297,65 @@ fn matrix(
         });
     }
     Ok(out)
+}
+
+/// A long table (`Tumor_Sample_Barcode Hugo_Symbol Copy_Number_Alteration`, one row per
+/// sample and gene): the rows of the sample the case names, or of the only sample; a
+/// table of several samples with none named is refused rather than mixing patients.
+fn long_table(
+    lines: &mut Lines,
+    sep: Separator,
+    header: &Header,
+    column: usize,
+    sample: Option<&str>,
+) -> Result<Vec<GeneCopyNumber>, CaseError> {
+    let path = lines.path().to_path_buf();
+    let mut rows: Vec<(String, GeneCopyNumber)> = Vec::new();
+    let mut samples: Vec<String> = Vec::new();
+    while let Some((n, line)) = lines.next_content_line()? {
+        let fields = sep.split(line);
+        let row = simple_row(&path, n, &fields, Some(header))?;
+        let name = fields.get(column).copied().unwrap_or("").trim().to_owned();
+        if !samples.contains(&name) {
+            samples.push(name.clone());
+        }
+        rows.push((name, row));
+    }
+    let shown = || {
+        let mut list: Vec<&str> = samples.iter().take(5).map(String::as_str).collect();
+        if samples.len() > 5 {
+            list.push("...");
+        }
+        list.join(", ")
+    };
+    let keep = match (sample, samples.len()) {
+        (Some(want), _) if samples.iter().any(|s| s == want) => want.to_owned(),
+        (Some(want), _) => {
+            return Err(CaseError::file_error(
+                &path,
+                format!(
+                    "sample `{want}` is not in the table's {} column (samples: {})",
+                    header.names[column],
+                    shown()
+                ),
+            ))
+        }
+        (None, 0 | 1) => return Ok(rows.into_iter().map(|(_, r)| r).collect()),
+        (None, n) => {
+            return Err(CaseError::file_error(
+                &path,
+                format!(
+                    "the table holds {n} samples ({}); name the case's tumour sample",
+                    shown()
+                ),
+            ))
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|(s, _)| *s == keep)
+        .map(|(_, r)| r)
+        .collect())
 }
 
 fn simple_rows(
@@ -465,5 +539,33 @@ mod tests {
                 ("TP53", CnaCall::Neutral)
             ]
         );
+    }
+
+    /// A long table keeps one sample's rows, and refuses to mix several.
+    #[test]
+    fn long_tables_keep_one_sample() {
+        let text = "Tumor_Sample_Barcode\tHugo_Symbol\tCopy_Number_Alteration\n\
+                    T1\tERBB2\t2\nT2\tCDKN2A\t-2\nT1\tPTEN\t-2\n";
+        let calls = read(text, Some("T1")).unwrap();
+        let got: Vec<_> = calls
+            .iter()
+            .map(|c| (c.gene.as_str(), c.call, c.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ERBB2", CnaCall::Amplification, 2),
+                ("PTEN", CnaCall::HomozygousDeletion, 4)
+            ]
+        );
+        let e = read(text, None).unwrap_err().to_string();
+        assert!(e.contains("holds 2 samples (T1, T2)"), "{e}");
+        let e = read(text, Some("T9")).unwrap_err().to_string();
+        assert!(
+            e.contains("sample `T9` is not in the table's Tumor_Sample_Barcode column"),
+            "{e}"
+        );
+        let one = "sample\tgene\tcall\nT1\tERBB2\tAMP\n";
+        assert_eq!(read(one, None).unwrap().len(), 1);
     }
 }
