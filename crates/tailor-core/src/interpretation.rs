@@ -197,13 +197,15 @@ impl Interpretation {
     /// findings. The tumour findings themselves, their tiers and therapies stay: only
     /// what they may mean for the patient's germline (and relatives) is withheld.
     ///
-    /// The limitation is added whether or not a finding was removed, so that its
-    /// presence tells nothing about the patient's germline.
+    /// The limitation is added to every case with a tumour part whether or not a finding
+    /// was removed, so that its presence tells nothing about the patient's germline.
     pub fn withhold_secondary_germline(&mut self) {
-        if let Some(somatic) = &mut self.somatic {
-            for f in somatic.findings.iter_mut().chain(&mut somatic.uncertain) {
-                f.possible_germline = None;
-            }
+        // A case without a tumour part has no tumour finding to withhold anything from.
+        let Some(somatic) = &mut self.somatic else {
+            return;
+        };
+        for f in somatic.findings.iter_mut().chain(&mut somatic.uncertain) {
+            f.possible_germline = None;
         }
         const WHAT: &str = "Possible germline origin of tumour findings";
         if !self.limitations.iter().any(|l| l.what == WHAT) {

@@ -372,6 +372,12 @@ fn tumour_only_brca2_is_flagged_as_possibly_germline_and_can_be_withheld() {
         .limitations
         .iter()
         .any(|l| l.what.contains("germline") && l.why.contains("not consented")));
+    // A case without a tumour part has nothing to withhold, and says nothing about it.
+    let mut germline_only = example("colorectal");
+    germline_only.somatic = None;
+    let before = germline_only.limitations.clone();
+    germline_only.withhold_secondary_germline();
+    assert_eq!(germline_only.limitations, before);
     // Nothing of the flag is left in any rendering.
     let html = tailor_report::html::clinician_report(&tumour_only);
     assert!(!html.contains("Possible germline origin."));
