@@ -4,6 +4,7 @@
 //!
 //! This is the library function behind `tailor report`; the web app calls it the same
 //! way. Rendering is not done here: every format is rendered from the returned value.
+#![deny(missing_docs)]
 
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;

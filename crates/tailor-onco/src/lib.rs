@@ -1,5 +1,6 @@
 //! Somatic interpretation: tumour findings to AMP/ASCO/CAP tiers, therapies, resistance
 //! and TMB, every call traceable to the knowledge-base row that made it.
+#![deny(missing_docs)]
 
 pub mod biomarker;
 pub mod case;

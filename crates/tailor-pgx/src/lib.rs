@@ -5,6 +5,7 @@
 //! every definition locus; [`matcher`] turns one sample's genotypes at one gene into
 //! candidate diplotypes; [`engine`] runs both for every sample and gene and, through
 //! [`annotate`], adds phenotypes and CPIC/DPWG recommendations.
+#![deny(missing_docs)]
 
 pub mod annotate;
 pub mod collect;

@@ -4,6 +4,7 @@
 //! re-reads inputs or recomputes calls. Files are written through [`AtomicFile`], so a
 //! crash or an error never leaves a half-written report where a pipeline would pick it
 //! up.
+#![deny(missing_docs)]
 
 pub mod atomic;
 pub mod html;

@@ -9,6 +9,7 @@
 //! The API for cases (create from an upload, read, list, rendered reports, consent) with
 //! API tokens, sign-in sessions and pages, the worker, the audit trail and the OpenAPI
 //! document.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 

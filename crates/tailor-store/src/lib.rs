@@ -10,6 +10,7 @@
 //! The installation key ([`MasterKey`]) never enters the database: it encrypts patient
 //! fields and files, and keys the audit chain, so a copy of the database alone reveals
 //! no patient data and cannot be edited unnoticed.
+#![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
 
