@@ -69,6 +69,15 @@ pub fn read_bed(path: &Path) -> Result<Regions, CaseError> {
 }
 
 /// Reads panel BED bytes from any reader; `source` names them in errors.
+///
+/// ```
+/// use std::path::Path;
+/// let bed = "track name=panel\nchr7\t55019016\t55211628\tEGFR\n";
+/// let panel = tailor_case::bed::read_bed_from(bed.as_bytes(), Path::new("panel.bed"))?;
+/// assert!(panel.contains("7", 55191822));
+/// assert_eq!(panel.total_bases(), 55211628 - 55019016);
+/// # Ok::<(), tailor_case::CaseError>(())
+/// ```
 pub fn read_bed_from<R: Read + 'static>(reader: R, source: &Path) -> Result<Regions, CaseError> {
     read_bed_lines(Lines::from_reader(reader, source)?)
 }

@@ -95,6 +95,26 @@ struct VafSource {
 
 /// Reads the tumour's alleles, calling `each` for every ALT of every PASS record in file
 /// order; `path` names the input in errors.
+///
+/// ```
+/// use std::path::Path;
+/// use tailor_case::tumour_vcf::{read_tumour_vcf, TumourVcfOptions};
+/// use tailor_genome::VariantInput;
+/// let vcf = concat!(
+///     "##fileformat=VCFv4.2\n##contig=<ID=chr7,length=159345973>\n",
+///     "##FORMAT=<ID=AF,Number=A,Type=Float,Description=\"VAF\">\n",
+///     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n",
+///     "chr7\t140753336\t.\tA\tT\t.\tPASS\t.\tAF\t0.31\n",
+/// );
+/// let input = VariantInput::Bytes { name: "t.vcf".into(), bytes: vcf.as_bytes().into() };
+/// let mut seen = Vec::new();
+/// let summary = read_tumour_vcf(Path::new("t.vcf"), input, &TumourVcfOptions::default(), |a| {
+///     seen.push((a.chrom.to_string(), a.pos, a.alt.to_string(), a.vaf));
+/// })?;
+/// assert_eq!(seen, [("7".to_string(), 140753336, "T".to_string(), Some(0.31))]);
+/// assert_eq!((summary.records, summary.used, summary.matched_normal), (1, 1, false));
+/// # Ok::<(), tailor_case::CaseError>(())
+/// ```
 pub fn read_tumour_vcf(
     path: &Path,
     source: VariantInput,
