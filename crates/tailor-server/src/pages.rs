@@ -510,6 +510,12 @@ pub(crate) async fn case_page(
                     @if n > 0 { " · " }
                     a href={ "/api/v1/cases/" (case.id) "/" (file) } { (label) }
                 }
+                // Offered only where the patient agreed to sharing (the API refuses it
+                // otherwise).
+                @if case.consent.consent.data_sharing {
+                    " · "
+                    a href={ "/api/v1/cases/" (case.id) "/share.json" } { "de-identified export for sharing (JSON)" }
+                }
             }
             h2 { "Conclusion" }
             p { (i.conclusion) }

@@ -325,6 +325,10 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
     let consent = case.consent.consent;
     assert!(consent.research && consent.data_sharing && !consent.secondary_findings);
     assert!(page.contains("Recorded by onc"), "consent section");
+    assert!(
+        page.contains("/share.json"),
+        "the sharing export is offered"
+    );
     assert!(page.contains("name=\"secondary_findings\" value=\"yes\">"));
     assert!(page.contains("name=\"research\" value=\"yes\" checked>"));
     // The page's form changes it (boxes not sent are withdrawn); a forged form does not.
@@ -358,6 +362,19 @@ async fn a_case_made_with_the_new_case_form_is_interpreted() {
         .consent
         .consent;
     assert!(consent.secondary_findings && !consent.research && !consent.data_sharing);
+    let page = send(
+        state,
+        Request::get(location.as_str())
+            .header("cookie", cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text();
+    assert!(
+        !page.contains("/share.json"),
+        "no sharing export without the consent"
+    );
     // The browser's file name (it can carry a patient's name) is nowhere in the clear.
     let (manifest, files) = state.store.case_inputs(&id).await.unwrap();
     let manifest = String::from_utf8(manifest).unwrap();
