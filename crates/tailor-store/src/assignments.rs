@@ -30,20 +30,20 @@ impl Store {
                 username.chars().take(64).collect::<String>()
             )));
         }
-        if self.is_assigned(case_id, username).await? {
-            return Ok(false);
-        }
-        sqlx::query(
+        // One statement, so two coordinators assigning the same user at once cannot both
+        // insert (the second would break the primary key and answer 500).
+        let inserted = sqlx::query(
             "INSERT INTO case_assignments (case_id, username, assigned_by, assigned_ms) \
-             VALUES ($1, $2, $3, $4)",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, username) DO NOTHING",
         )
         .bind(case_id)
         .bind(username)
         .bind(by)
         .bind(now_ms())
         .execute(&self.pool)
-        .await?;
-        Ok(true)
+        .await?
+        .rows_affected();
+        Ok(inserted > 0)
     }
 
     /// Ends an assignment; false when there was none.
