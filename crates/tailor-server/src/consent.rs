@@ -24,6 +24,20 @@ use crate::openapi::ConsentBody;
 use crate::pages::PageUser;
 use crate::AppState;
 
+/// Each consent scope as the API writes it and as the pages say it (the new-case form and
+/// the case page's consent form).
+pub(crate) const SCOPE_LABELS: [(&str, &str); 3] = [
+    ("research", "research use of the data"),
+    (
+        "secondary_findings",
+        "secondary germline findings (tumour findings that may be inherited)",
+    ),
+    (
+        "data_sharing",
+        "sharing of the de-identified case outside the care team",
+    ),
+];
+
 /// `GET /api/v1/cases/{id}/consent`: the scopes, who recorded them and when.
 #[utoipa::path(
     get,

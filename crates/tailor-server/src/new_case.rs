@@ -78,12 +78,9 @@ fn form(state: &AppState, user: &PageUser, error: Option<&str>) -> Markup {
             }
             fieldset {
                 legend { "Patient consent (only what the patient agreed to; none is assumed)" }
-                label { input type="checkbox" name="consent" value="research"; " research use of the data" }
-                label {
-                    input type="checkbox" name="consent" value="secondary_findings";
-                    " secondary germline findings (tumour findings that may be inherited)"
+                @for (name, label) in crate::consent::SCOPE_LABELS {
+                    label { input type="checkbox" name="consent" value=(name); " " (label) }
                 }
-                label { input type="checkbox" name="consent" value="data_sharing"; " sharing of the de-identified case outside the care team" }
             }
             fieldset {
                 legend { "Result files (at least one, or germline outside calls)" }

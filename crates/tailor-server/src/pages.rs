@@ -395,19 +395,7 @@ const DOWNLOADS: [(&str, &str); 5] = [
 /// The patient's consent, and for those who may record it, the form to change it.
 fn consent_section(case: &tailor_store::CaseRecord, user: &PageUser) -> Markup {
     let c = case.consent.consent;
-    let scopes = [
-        ("research", "research use of the data", c.research),
-        (
-            "secondary_findings",
-            "secondary germline findings (tumour findings that may be inherited)",
-            c.secondary_findings,
-        ),
-        (
-            "data_sharing",
-            "sharing of the de-identified case outside the care team",
-            c.data_sharing,
-        ),
-    ];
+    let scopes = crate::consent::SCOPE_LABELS.map(|(name, label)| (name, label, c.given(name)));
     html! {
         section #consent {
             h2 { "Consent" }

@@ -57,14 +57,21 @@ impl Consent {
         Ok(consent)
     }
 
+    /// Whether the scope named by `word` (one of [`Consent::SCOPES`]) is given.
+    pub fn given(&self, word: &str) -> bool {
+        match word {
+            "research" => self.research,
+            "secondary_findings" => self.secondary_findings,
+            "data_sharing" => self.data_sharing,
+            _ => false,
+        }
+    }
+
     /// The scopes given, as words.
     pub fn scopes(&self) -> Vec<&'static str> {
-        let given = [self.research, self.secondary_findings, self.data_sharing];
         Consent::SCOPES
-            .iter()
-            .zip(given)
-            .filter(|(_, on)| *on)
-            .map(|(w, _)| *w)
+            .into_iter()
+            .filter(|w| self.given(w))
             .collect()
     }
 }
