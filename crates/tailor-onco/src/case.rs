@@ -50,6 +50,39 @@ pub struct SmallVariant {
     pub record: String,
 }
 
+impl SmallVariant {
+    /// A variant at `chrom:pos` with no annotation yet: what a reader knows before the
+    /// annotation steps fill in gene, class, protein change, exon and codon.
+    pub fn unannotated(
+        chrom: String,
+        pos: u64,
+        ref_allele: String,
+        alt_allele: String,
+        record: String,
+    ) -> Self {
+        SmallVariant {
+            gene: None,
+            chrom,
+            pos,
+            ref_allele,
+            alt_allele,
+            protein: None,
+            class: VariantClass::Unknown,
+            exon: None,
+            exon_count: None,
+            splice_site_of_exon: None,
+            codon: None,
+            codon_from_position: false,
+            transcript: None,
+            hgvsc: None,
+            vaf: None,
+            depth: None,
+            annotation: AnnotationSource::None,
+            record,
+        }
+    }
+}
+
 /// Gene-level copy-number state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CopyNumberState {

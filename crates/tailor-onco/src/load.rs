@@ -464,24 +464,15 @@ fn read_vcf(
     let mut unannotated = Vec::new();
     let summary = read_tumour_vcf(path, source, &options, |allele| {
         let mut v = SmallVariant {
-            gene: None,
-            chrom: allele.chrom.to_string(),
-            pos: allele.pos,
-            ref_allele: allele.ref_allele.to_string(),
-            alt_allele: allele.alt.to_string(),
-            protein: None,
-            class: VariantClass::Unknown,
-            exon: None,
-            exon_count: None,
-            splice_site_of_exon: None,
-            codon: None,
-            codon_from_position: false,
-            transcript: None,
-            hgvsc: None,
             vaf: allele.vaf,
             depth: allele.depth,
-            annotation: AnnotationSource::None,
-            record: format!("{label}:{}", allele.record),
+            ..SmallVariant::unannotated(
+                allele.chrom.to_string(),
+                allele.pos,
+                allele.ref_allele.to_string(),
+                allele.alt.to_string(),
+                format!("{label}:{}", allele.record),
+            )
         };
         let best = pick_best(allele.consequences, allele.alt_index, |t: &str| {
             (t.starts_with("ENST") || t.starts_with("NM_")) && transcripts.gene(t).is_some()
@@ -577,23 +568,21 @@ fn read_maf(
         // genomic-key table uses anchored alleles, so keys only match SNVs/MNVs here).
         let mut v = SmallVariant {
             gene: Some(r.gene.clone()).filter(|g| !g.is_empty() && g != "Unknown"),
-            chrom: r.chrom.clone(),
-            pos: r.start,
-            ref_allele: r.ref_allele.clone(),
-            alt_allele: r.alt_allele.clone(),
-            protein: None,
             class: r.classification,
             exon: r.exon.map(|(n, _)| n),
             exon_count: r.exon.map(|(_, m)| m),
-            splice_site_of_exon: None,
-            codon: None,
-            codon_from_position: false,
             transcript: r.transcript.clone(),
             hgvsc: r.hgvsc.clone(),
             vaf: r.vaf,
             depth: r.t_depth,
             annotation: AnnotationSource::Maf,
-            record: format!("{label}:{}", r.line),
+            ..SmallVariant::unannotated(
+                r.chrom.clone(),
+                r.start,
+                r.ref_allele.clone(),
+                r.alt_allele.clone(),
+                format!("{label}:{}", r.line),
+            )
         };
         if let Some(p) = r.protein.as_deref() {
             match parse_protein(p) {
